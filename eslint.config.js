@@ -36,7 +36,8 @@ const coreBans = {
 
 export default defineConfig(
   {
-    ignores: ['**/node_modules/', 'data/', '.tmp/', 'coverage/', 'apps/web/dist/', '**/dist/'],
+    // Mirrors .gitignore, where these names match at any depth.
+    ignores: ['**/node_modules/', '**/data/', '**/.tmp/', '**/coverage/', 'apps/web/dist/', '**/dist/'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
