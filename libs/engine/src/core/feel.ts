@@ -238,11 +238,22 @@ const EXTENSIONS: Readonly<Record<string, FeelFunction>> = {
 };
 
 /** now() and today() answering from the engine's clock (UTC), not the system clock. */
-function clockFunctions(now: number): Record<string, FeelFunction> {
-  return {
-    now: new FeelFunction(() => toFeel(new Date(now)), []),
-    today: new FeelFunction(() => parseDate(new Date(now).toISOString().slice(0, 10)), []),
-  };
+function clockFunction(name: 'now' | 'today', now: number): FeelFunction {
+  return name === 'now'
+    ? new FeelFunction(() => toFeel(new Date(now)), [])
+    : new FeelFunction(() => parseDate(new Date(now).toISOString().slice(0, 10)), []);
+}
+
+/**
+ * The functions of ours that `source` may call. Only these go into the evaluation context: every name feelin
+ * does not find directly in the context (any built-in call) costs a scan over all context keys.
+ */
+function referencedFunctions(source: string): { extensions: Record<string, FeelFunction>; clock: ('now' | 'today')[] } {
+  const mentions = (name: string): boolean =>
+    new RegExp(`(^|[^\\w])${name.split(' ').join('\\s+')}($|[^\\w])`).test(source);
+  const extensions: Record<string, FeelFunction> = {};
+  for (const [name, fn] of Object.entries(EXTENSIONS)) if (mentions(name)) extensions[name] = fn;
+  return { extensions, clock: (['now', 'today'] as const).filter(mentions) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -265,6 +276,10 @@ interface Compiled {
   readonly scope: FeelScope;
   /** feelin's live warning list of the compiling evaluate(); invocations keep appending to it. */
   readonly warnings: Warning[];
+  /** Extension functions the source mentions, put into the scope for each evaluation. */
+  readonly extensions: Readonly<Record<string, FeelFunction>>;
+  /** Clock functions the source mentions (now, today). */
+  readonly clock: readonly ('now' | 'today')[];
   busy: boolean;
 }
 
@@ -282,7 +297,7 @@ function compile(source: string): CacheEntry {
   const { value, warnings } = evaluate(`function() (\n${source}\n)`, scope, DIALECT);
   clearScope(scope);
   if (!isFunction(value)) throw new Error(`FEEL compilation of '${source}' did not produce a function`);
-  return { kind: 'compiled', fn: value, scope, warnings, busy: false };
+  return { kind: 'compiled', fn: value, scope, warnings, ...referencedFunctions(source), busy: false };
 }
 
 function cached(source: string): CacheEntry {
@@ -316,13 +331,15 @@ export function evaluateFeel(source: string, variables: Record<string, unknown>,
   if (entry.kind === 'syntaxError') {
     return { ok: false, message: `FEEL syntax error in '${source}': ${entry.message}` };
   }
-  const { fn, scope, warnings } = entry;
+  const { fn, scope, warnings, extensions, clock } = entry;
   const previousSink = warningSink;
   const extraWarnings: string[] = [];
   entry.busy = true;
   warningSink = extraWarnings;
   try {
-    Object.assign(scope, EXTENSIONS, clockFunctions(now), variables);
+    Object.assign(scope, extensions);
+    for (const name of clock) scope[name] = clockFunction(name, now);
+    Object.assign(scope, variables);
     warnings.length = 0;
     const raw: unknown = fn.invoke([]);
     const value = toJson(raw, extraWarnings);
