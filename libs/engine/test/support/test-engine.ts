@@ -32,12 +32,14 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export function clientFor(port: number): ZeebeGrpcClient {
+/** The official client for a local engine; `retry: false` makes calls fail fast when the engine is gone. */
+export function clientFor(port: number, options: { retry?: boolean } = {}): ZeebeGrpcClient {
   const camunda = new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
     CAMUNDA_AUTH_STRATEGY: 'NONE',
     ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
     CAMUNDA_LOG_LEVEL: 'none',
+    ...(options.retry === false ? { zeebeGrpcSettings: { ZEEBE_GRPC_CLIENT_RETRY: false } } : {}),
   } as never);
   return camunda.getZeebeGrpcApiClient();
 }
