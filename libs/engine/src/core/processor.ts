@@ -3,7 +3,14 @@ import { keyOf } from './keys.ts';
 import type { ElementModel, EventDefinition, Expression, ProcessModel } from './model.ts';
 import type { EngineRecord, ValueType } from './records.ts';
 import { DEFAULT_TENANT, NO_KEY } from './records.ts';
-import type { DeployedProcess, ElementInstance, IncidentErrorType, Job, MessageSubscription } from './state.ts';
+import type {
+  BufferedMessage,
+  DeployedProcess,
+  ElementInstance,
+  IncidentErrorType,
+  Job,
+  MessageSubscription,
+} from './state.ts';
 import { EngineState } from './state.ts';
 import { evaluateExpression } from './feel.ts';
 import { addDuration, nextCycleDueDate, parseCycle, parseTimeDate } from './timer-expressions.ts';
@@ -677,6 +684,9 @@ export class Processor {
 
   private processInstanceEnded(instance: ElementInstance, completed: boolean, variables: Record<string, unknown>): void {
     this.effects.push({ kind: 'instanceEnded', processInstanceKey: instance.key, completed, variables });
+    if (instance.startCorrelationKey !== undefined) {
+      this.correlateBufferedStartMessage(instance.bpmnProcessId, instance.startCorrelationKey);
+    }
     if (!completed || !instance.parentElementInstanceKey) return;
     const caller = this.state.elementInstances.get(instance.parentElementInstanceKey);
     if (!caller || caller.state !== 'ACTIVATED') return;
@@ -1418,6 +1428,42 @@ export class Processor {
       }
     }
     return found;
+  }
+
+  /**
+   * An instance started by a message with this correlation key ended: as in Zeebe, the first
+   * buffered message with that key for one of the latest version's message start events starts
+   * the next instance.
+   */
+  private correlateBufferedStartMessage(bpmnProcessId: string, correlationKey: string): void {
+    const process = this.state.latestProcess(bpmnProcessId);
+    if (!process) return;
+    const model = this.state.model(process.key);
+    let chosen: { message: BufferedMessage; startEventId: string } | undefined;
+    for (const id of model.messageStartEventIds) {
+      const definition = model.elements.get(id)!.eventDefinition;
+      if (definition?.kind !== 'message') continue;
+      const message = this.state
+        .bufferedMessages(staticValue(definition.messageName), correlationKey)
+        .find(
+          (candidate) =>
+            candidate.deadline > this.clock.now() && !candidate.correlatedProcessIds.includes(bpmnProcessId),
+        );
+      if (message && (!chosen || BigInt(message.key) < BigInt(chosen.message.key))) {
+        chosen = { message, startEventId: id };
+      }
+    }
+    if (!chosen) return;
+    this.emit('MESSAGE', 'CORRELATED_TO_PROCESS', chosen.message.key, {
+      bpmnProcessId,
+      name: chosen.message.name,
+      correlationKey,
+      tenantId: DEFAULT_TENANT,
+    });
+    this.startInstance(process, chosen.message.variables, {
+      startElementIds: [chosen.startEventId],
+      startCorrelationKey: correlationKey,
+    });
   }
 
   private correlate(subscription: MessageSubscription, messageKey: string, variables: Record<string, unknown>): void {
