@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from './core/clock.ts';
 import { systemClock } from './core/clock.ts';
 import type { ProcessModel } from './core/model.ts';
@@ -25,6 +27,42 @@ export interface EngineOptions {
 /** The engine stopped accepting commands (shutting down). */
 export class EngineClosedError extends Error {}
 
+/** Another live engine holds the data dir. */
+export class DataDirLockedError extends Error {}
+
+/** One engine per data dir: a lock file with the owner's pid; a dead owner's lock (after kill -9) is taken over. */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'engine.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(path, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+        throw new DataDirLockedError(
+          `data dir ${dataDir} is in use by another motcua engine (pid ${owner}); stop it first or choose another data dir`,
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new DataDirLockedError(`could not lock data dir ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 type InstanceEndListener = (ended: Extract<SideEffect, { kind: 'instanceEnded' }>) => void;
 
 /**
@@ -48,6 +86,7 @@ export class Engine {
     readonly processor: ProcessorType,
     private readonly journal: Journal,
     private readonly options: EngineOptions,
+    private readonly unlock: () => void,
   ) {
     processor.consumers = this.jobConsumers;
     this.autoTick = (options.clock ?? systemClock) === systemClock;
@@ -55,6 +94,16 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     const log = options.log ?? (() => undefined);
+    const unlock = lockDataDir(options.dataDir);
+    try {
+      return await Engine.recover(options, log, unlock);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+  }
+
+  private static async recover(options: EngineOptions, log: (message: string) => void, unlock: () => void): Promise<Engine> {
     const { journal, recovered } = await Journal.open({ dir: options.dataDir, fsync: options.fsync ?? true, log });
     const snapshot = recovered.snapshot?.state as StateSnapshot | undefined;
     const batches = recovered.entries.map((entry) => entry.entry as EngineRecord[]);
@@ -86,7 +135,7 @@ export class Engine {
     if (replayed > 0 || snapshot) {
       log(`motcua engine: recovered ${processor.state.processes.size} processes, ${processor.state.elementInstances.size} element instances (${replayed} records replayed)`);
     }
-    const engine = new Engine(processor, journal, options);
+    const engine = new Engine(processor, journal, options, unlock);
     engine.recordsSinceSnapshot = replayed;
     engine.scheduleTick();
     return engine;
@@ -212,6 +261,7 @@ export class Engine {
     await this.snapshotting;
     if (this.recordsSinceSnapshot > 0) await this.snapshot();
     await this.journal.close();
+    this.unlock();
   }
 }
 
