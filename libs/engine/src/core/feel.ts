@@ -53,10 +53,14 @@ export const EXTENSION_FUNCTION_NAMES: readonly string[] = [
 
 const PARSE_CONTEXT: Record<string, unknown> = Object.fromEntries(EXTENSION_FUNCTION_NAMES.map((name) => [name, null]));
 
-/** Undefined when `source` (FEEL text without the leading '=') parses as a FEEL expression; else a short message saying what is wrong. */
-export function checkFeelSyntax(source: string): string | undefined {
+type SyntaxTree = ReturnType<typeof parseExpression>;
+
+function parse(source: string): SyntaxTree {
+  return parseExpression(source, PARSE_CONTEXT, DIALECT);
+}
+
+function syntaxErrorOf(tree: SyntaxTree, source: string): string | undefined {
   if (source.trim() === '') return 'empty FEEL expression';
-  const tree = parseExpression(source, PARSE_CONTEXT, DIALECT);
   let message: string | undefined;
   tree.iterate({
     enter(node) {
@@ -72,6 +76,27 @@ export function checkFeelSyntax(source: string): string | undefined {
     },
   });
   return message;
+}
+
+/**
+ * Every name the expression looks up in its context (variables, functions, loop and parameter names), spelled as
+ * feelin resolves them: backticks dropped, runs of spaces collapsed.
+ */
+function referencedNames(tree: SyntaxTree, source: string): string[] {
+  const names = new Set<string>();
+  tree.iterate({
+    enter(node) {
+      if (node.name !== 'VariableName') return undefined;
+      names.add(source.slice(node.from, node.to).replace(/`/g, '').replace(/\s+/g, ' ').trim());
+      return undefined;
+    },
+  });
+  return [...names];
+}
+
+/** Undefined when `source` (FEEL text without the leading '=') parses as a FEEL expression; else a short message saying what is wrong. */
+export function checkFeelSyntax(source: string): string | undefined {
+  return syntaxErrorOf(parse(source), source);
 }
 
 export type FeelResult = { ok: true; value: unknown; warnings: string[] } | { ok: false; message: string };
@@ -244,18 +269,6 @@ function clockFunction(name: 'now' | 'today', now: number): FeelFunction {
     : new FeelFunction(() => parseDate(new Date(now).toISOString().slice(0, 10)), []);
 }
 
-/**
- * The functions of ours that `source` may call. Only these go into the evaluation context: every name feelin
- * does not find directly in the context (any built-in call) costs a scan over all context keys.
- */
-function referencedFunctions(source: string): { extensions: Record<string, FeelFunction>; clock: ('now' | 'today')[] } {
-  const mentions = (name: string): boolean =>
-    new RegExp(`(^|[^\\w])${name.split(' ').join('\\s+')}($|[^\\w])`).test(source);
-  const extensions: Record<string, FeelFunction> = {};
-  for (const [name, fn] of Object.entries(EXTENSIONS)) if (mentions(name)) extensions[name] = fn;
-  return { extensions, clock: (['now', 'today'] as const).filter(mentions) };
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Compilation cache
 // ---------------------------------------------------------------------------------------------------------------
@@ -269,17 +282,23 @@ class FeelScope {
   [name: string]: unknown;
 }
 
+/** What a referenced name means when no variable of that name exists. */
+type Fallback = FeelFunction | 'now' | 'today' | undefined;
+
 interface Compiled {
   readonly kind: 'compiled';
   /** `function() (<source>)`, evaluated once; invoking it evaluates the source against `scope`. */
   readonly fn: FeelFunction;
+  /**
+   * Holds exactly the referenced names, set for each evaluation and reset to undefined after it. feelin treats an
+   * undefined entry as absent (a built-in, or null with a warning), and finds it without scanning all keys, which
+   * it does for every name missing from the context. Unreferenced variables never enter the scope.
+   */
   readonly scope: FeelScope;
+  readonly names: readonly string[];
+  readonly fallbacks: readonly Fallback[];
   /** feelin's live warning list of the compiling evaluate(); invocations keep appending to it. */
   readonly warnings: Warning[];
-  /** Extension functions the source mentions, put into the scope for each evaluation. */
-  readonly extensions: Readonly<Record<string, FeelFunction>>;
-  /** Clock functions the source mentions (now, today). */
-  readonly clock: readonly ('now' | 'today')[];
   busy: boolean;
 }
 
@@ -288,16 +307,24 @@ type CacheEntry = Compiled | { readonly kind: 'syntaxError'; readonly message: s
 const CACHE_LIMIT = 5000;
 const cache = new Map<string, CacheEntry>();
 
+function fallbackFor(name: string): Fallback {
+  if (name === 'now' || name === 'today') return name;
+  return Object.hasOwn(EXTENSIONS, name) ? EXTENSIONS[name] : undefined;
+}
+
 function compile(source: string): CacheEntry {
-  const syntaxError = checkFeelSyntax(source);
+  const tree = parse(source);
+  const syntaxError = syntaxErrorOf(tree, source);
   if (syntaxError !== undefined) return { kind: 'syntaxError', message: syntaxError };
+  const names = referencedNames(tree, source);
   const scope = new FeelScope();
-  Object.assign(scope, PARSE_CONTEXT);
+  // The referenced names double as the parse context, so multi-word function names parse as in checkFeelSyntax.
+  for (const name of names) scope[name] = null;
   // The newlines keep a trailing `// comment` in the source from swallowing the closing parenthesis.
   const { value, warnings } = evaluate(`function() (\n${source}\n)`, scope, DIALECT);
-  clearScope(scope);
+  resetScope(scope, names);
   if (!isFunction(value)) throw new Error(`FEEL compilation of '${source}' did not produce a function`);
-  return { kind: 'compiled', fn: value, scope, warnings, ...referencedFunctions(source), busy: false };
+  return { kind: 'compiled', fn: value, scope, names, fallbacks: names.map(fallbackFor), warnings, busy: false };
 }
 
 function cached(source: string): CacheEntry {
@@ -310,8 +337,22 @@ function cached(source: string): CacheEntry {
   return entry;
 }
 
-function clearScope(scope: FeelScope): void {
-  for (const key of Object.keys(scope)) delete scope[key];
+function resetScope(scope: FeelScope, names: readonly string[]): void {
+  for (const name of names) scope[name] = undefined;
+}
+
+/** A variable shadows a function of the same name, as feelin resolves the context before its built-ins. */
+function bindScope(entry: Compiled, variables: Record<string, unknown>, now: number): void {
+  const { scope, names, fallbacks } = entry;
+  for (let index = 0; index < names.length; index += 1) {
+    const name = names[index] as string;
+    if (Object.hasOwn(variables, name)) {
+      scope[name] = variables[name];
+    } else {
+      const fallback = fallbacks[index];
+      scope[name] = fallback === 'now' || fallback === 'today' ? clockFunction(fallback, now) : fallback;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -331,15 +372,13 @@ export function evaluateFeel(source: string, variables: Record<string, unknown>,
   if (entry.kind === 'syntaxError') {
     return { ok: false, message: `FEEL syntax error in '${source}': ${entry.message}` };
   }
-  const { fn, scope, warnings, extensions, clock } = entry;
+  const { fn, scope, names, warnings } = entry;
   const previousSink = warningSink;
   const extraWarnings: string[] = [];
   entry.busy = true;
   warningSink = extraWarnings;
   try {
-    Object.assign(scope, extensions);
-    for (const name of clock) scope[name] = clockFunction(name, now);
-    Object.assign(scope, variables);
+    bindScope(entry, variables, now);
     warnings.length = 0;
     const raw: unknown = fn.invoke([]);
     const value = toJson(raw, extraWarnings);
@@ -350,7 +389,7 @@ export function evaluateFeel(source: string, variables: Record<string, unknown>,
   } finally {
     warningSink = previousSink;
     warnings.length = 0;
-    clearScope(scope);
+    resetScope(scope, names);
     entry.busy = false;
   }
 }
