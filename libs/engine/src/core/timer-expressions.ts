@@ -150,9 +150,13 @@ function wallClockToEpoch(wallAsUtc: number, zone: string): number {
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?(?:\[([^\]]+)\])?$/i;
 
-/** ISO 8601 date-time with offset or 'Z', or with a zone id in brackets like Zeebe accepts ('2026-01-01T10:00:00[Asia/Ho_Chi_Minh]' — use Intl to resolve zone offsets). A date-time without any offset/zone → treat as UTC like Zeebe? check Zeebe docs via search and follow them. Returns epoch ms. */
+/**
+ * ISO 8601 date-time with offset or 'Z', or with a zone id in brackets like Zeebe accepts
+ * ('2026-01-01T10:00:00[Asia/Ho_Chi_Minh]', resolved with Intl, DST gaps and overlaps as java.time does).
+ * Without offset or zone the time is UTC, as Zeebe's docs say; with both, the offset fixes the instant.
+ * Seconds and fractions are optional. Returns epoch ms; throws TimerExpressionError when malformed.
+ */
 export function parseTimeDate(iso: string): number {
-  // Zeebe's docs: a date-time without offset or zone is UTC; with both, the offset fixes the instant.
   const text = iso.trim();
   const match = DATE_TIME.exec(text);
   if (!match) {
