@@ -1147,11 +1147,26 @@ export class Processor {
     const users = list(task.candidateUsers, 'candidateUsers');
     if (users) headers['io.camunda.zeebe:candidateUsers'] = users;
     if (task.formKey) headers['io.camunda.zeebe:formKey'] = task.formKey;
-    const dueDate = text(task.dueDate, 'dueDate');
+    const dueDate = this.userTaskDate(instance, task.dueDate);
     if (dueDate) headers['io.camunda.zeebe:dueDate'] = dueDate;
-    const followUpDate = text(task.followUpDate, 'followUpDate');
+    const followUpDate = this.userTaskDate(instance, task.followUpDate);
     if (followUpDate) headers['io.camunda.zeebe:followUpDate'] = followUpDate;
     return headers;
+  }
+
+  /** Zeebe: null or '' → no header; else parsed as a ZonedDateTime and written back in Java's form. */
+  private userTaskDate(instance: ElementInstance, expression: Expression | undefined): string | undefined {
+    if (!expression) return undefined;
+    const value = this.evaluate(expression, instance.key, 'EXTRACT_VALUE_ERROR');
+    if (value === null || value === undefined || value === '') return undefined;
+    const formatted = typeof value === 'string' ? javaZonedDateTime(value) : undefined;
+    if (formatted === undefined) {
+      throw new IncidentSignal(
+        'EXTRACT_VALUE_ERROR',
+        `Invalid date-time format '${typeof value === 'string' ? value : JSON.stringify(value)}' for expression '${expressionText(expression)}'.`,
+      );
+    }
+    return formatted;
   }
 
   private jobValue(job: Job): Record<string, unknown> {
@@ -1287,7 +1302,7 @@ export class Processor {
       throw new Rejection(
         'INVALID_ARGUMENT',
         'UPDATE_RETRIES',
-        `Expected job's retries to be greater than zero, but it was '${retries}'`,
+        `Expected to update retries for job with key '${jobKey}' with a positive amount of retries, but the amount given was '${retries}'`,
       );
     }
     const job = this.jobFor('UPDATE_RETRIES', jobKey, ['ACTIVATABLE', 'ACTIVATED', 'FAILED', 'ERROR_THROWN']);
@@ -1296,11 +1311,19 @@ export class Processor {
 
   updateJobTimeout(jobKey: string, timeout: number): void {
     const job = this.state.jobs.get(jobKey);
-    if (!job || job.state !== 'ACTIVATED') {
+    if (!job) {
       throw new Rejection(
         'NOT_FOUND',
         'UPDATE_TIMEOUT',
-        `Expected to update the timeout of job with key '${jobKey}', but no such job was found`,
+        `Expected to update job deadline with key '${jobKey}', but no such job was found`,
+      );
+    }
+    if (job.state !== 'ACTIVATED') {
+      // Zeebe: INVALID_STATE (no deadline to move), which its gateway answers as FAILED_PRECONDITION.
+      throw new Rejection(
+        'FAILED_PRECONDITION',
+        'UPDATE_TIMEOUT',
+        `Expected to update the timeout of job with key '${jobKey}', but it is not active`,
       );
     }
     this.emit('JOB', 'TIMEOUT_UPDATED', job.key, { ...this.jobValue(job), deadline: this.clock.now() + timeout });
@@ -1340,15 +1363,20 @@ export class Processor {
         `Expected to resolve incident with key '${incidentKey}', but no such incident was found`,
       );
     }
+    const incidentJob = incident.jobKey === NO_KEY ? undefined : this.state.jobs.get(incident.jobKey);
+    if (incidentJob && incidentJob.retries <= 0) {
+      // Zeebe (8.3.x/8.4.x/8.5.x backports of camunda/camunda#17504): INVALID_STATE, answered as FAILED_PRECONDITION.
+      throw new Rejection(
+        'FAILED_PRECONDITION',
+        'RESOLVE',
+        `Expected to resolve incident with key '${incidentKey}', but job with key '${incidentJob.key}' has no retries left. Please update the job retries and retry resolving the incident`,
+      );
+    }
     this.emit('INCIDENT', 'RESOLVED', incident.key, { ...incident, tenantId: DEFAULT_TENANT });
     const instance = this.state.elementInstances.get(incident.elementInstanceKey);
     if (incident.jobKey !== NO_KEY) {
       const job = this.state.jobs.get(incident.jobKey);
-      if (!job) return;
-      if (job.retries <= 0 && instance) {
-        // As in Zeebe: without new retries the job's incident comes straight back.
-        this.raiseIncident(incident.errorType, incident.errorMessage, instance, job.key);
-      } else if (job.state === 'ACTIVATABLE') this.offerJob(job);
+      if (job && job.state === 'ACTIVATABLE') this.offerJob(job);
       return;
     }
     if (!instance) return;
@@ -1906,6 +1934,32 @@ export class Processor {
 
 function expressionText(expression: Expression): string {
   return expression.kind === 'static' ? expression.value : expression.source;
+}
+
+/**
+ * What Java's `ZonedDateTime.parse(text).toString()` gives, as Zeebe writes user task dates into job
+ * headers: minutes always, seconds only when seconds or fraction are not zero, the fraction in groups
+ * of three digits, 'Z' for a zero offset, a zone id in brackets kept. Undefined when Java would not
+ * parse it (an offset is required).
+ */
+function javaZonedDateTime(text: string): string | undefined {
+  const match =
+    /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2}(?::\d{2})?)(\[[^\]]+\])?$/i.exec(
+      text.trim(),
+    );
+  if (!match) return undefined;
+  const [, date, hour, minute, second = '00', fraction = '', offset, zone = ''] = match;
+  const nanos = fraction.padEnd(9, '0');
+  const hasNanos = /[1-9]/.test(nanos);
+  let time = `${hour}:${minute}`;
+  if (second !== '00' || hasNanos) time += `:${second}`;
+  if (hasNanos) {
+    time += `.${nanos.endsWith('000000') ? nanos.slice(0, 3) : nanos.endsWith('000') ? nanos.slice(0, 6) : nanos}`;
+  }
+  let zoneOffset = offset.toUpperCase();
+  if (/^(Z|[+-]00:00(:00)?)$/.test(zoneOffset)) zoneOffset = 'Z';
+  else if (zoneOffset.length === 9 && zoneOffset.endsWith(':00')) zoneOffset = zoneOffset.slice(0, 6);
+  return `${date}T${time}${zoneOffset}${zone}`;
 }
 
 function staticValue(expression: Expression): string {

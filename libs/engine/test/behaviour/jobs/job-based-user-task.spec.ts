@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import type { TestEngine } from '../../support/test-engine.ts';
+import { instanceCompleted, startTestEngine } from '../../support/test-engine.ts';
+
+describe('a job-based user task', () => {
+  let zeebe: TestEngine;
+  beforeEach(async () => (zeebe = await startTestEngine()));
+  afterEach(() => zeebe.close());
+
+  it('creates a job of type io.camunda.zeebe:userTask whose headers carry assignment, form and schedule as Zeebe 8.5 writes them', async () => {
+    // given
+    await zeebe.deploy(import.meta.dirname, 'job-based-user-task.bpmn');
+    const instance = await zeebe.client.createProcessInstance({
+      bpmnProcessId: 'job-based-user-task',
+      variables: { followUp: '2026-01-20T08:30:15.5+07:00' },
+    });
+
+    // when
+    const [job] = await zeebe.client.activateJobs({
+      type: 'io.camunda.zeebe:userTask',
+      worker: 'tasklist',
+      timeout: 30_000,
+      maxJobsToActivate: 1,
+      requestTimeout: -1,
+    });
+
+    // then: candidate groups as a JSON list literal; dates as Java's ZonedDateTime.toString() of the
+    // parsed value (zero seconds left out, fractions in groups of three digits)
+    expect(job).to.include({ elementId: 'review', processInstanceKey: instance.processInstanceKey });
+    expect(job.customHeaders).to.deep.equal({
+      'io.camunda.zeebe:assignee': 'chuyenvien01',
+      'io.camunda.zeebe:candidateGroups': '["mot-cua","lanh-dao"]',
+      'io.camunda.zeebe:formKey': 'camunda-forms:bpmn:dossier-review-form',
+      'io.camunda.zeebe:dueDate': '2026-01-31T17:00+07:00',
+      'io.camunda.zeebe:followUpDate': '2026-01-20T08:30:15.500+07:00',
+    });
+    await zeebe.client.completeJob({ jobKey: job.key, variables: { decision: 'approve' } });
+    await zeebe.waitFor(instanceCompleted(instance.processInstanceKey), 'instance completed');
+  });
+});
