@@ -628,8 +628,19 @@ export class Processor {
       collection[instance.loopCounter - 1] = item;
       this.setVariable(body.key, body.processInstanceKey, mi.outputCollection, collection);
     }
-    const completionConditionMet =
-      mi.completionCondition !== undefined && this.evaluateCondition(mi.completionCondition, instance.key) === true;
+    let completionConditionMet = false;
+    if (mi.completionCondition !== undefined) {
+      // Zeebe offers the body's numberOf* properties to the condition (not as variables); they shadow variables of that name.
+      // Evaluated before this instance's ELEMENT_COMPLETED is applied: it counts as completed, no longer active.
+      const properties = {
+        numberOfInstances: body.loopStarted ?? 0,
+        numberOfActiveInstances: body.activeChildren - 1,
+        numberOfCompletedInstances: (body.loopCompleted ?? 0) + 1,
+        numberOfTerminatedInstances: body.loopTerminated ?? 0,
+      };
+      const context = { ...this.visibleVariables(instance.key), ...properties };
+      completionConditionMet = this.evaluateConditionWith(mi.completionCondition, context);
+    }
     return { completionConditionMet };
   }
 
@@ -752,6 +763,10 @@ export class Processor {
     const mi = element.multiInstance!;
     const locals: Record<string, unknown> = { loopCounter };
     if (mi.inputElement) locals[mi.inputElement] = collection[loopCounter - 1] ?? null;
+    // Zeebe: an output element that is just a variable (or a nested property of one) starts as a local null,
+    // so what a worker sets under that name stays in this instance (no race between parallel instances).
+    const outputVariable = outputElementVariable(mi.outputElement);
+    if (outputVariable !== undefined && !(outputVariable in locals)) locals[outputVariable] = null;
     this.activateIn(body, element, { innerOfBody: true, loopCounter, localVariables: locals });
   }
 
@@ -796,11 +811,17 @@ export class Processor {
     );
   }
 
+  /** As Zeebe's evaluateBooleanExpression: a failed or non-boolean result is an EXTRACT_VALUE_ERROR (CONDITION_ERROR is only "no flow taken"). */
   private evaluateCondition(expression: Expression, scopeKey: string): boolean {
-    const value = this.evaluate(expression, scopeKey, 'CONDITION_ERROR');
+    return this.evaluateConditionWith(expression, this.visibleVariables(scopeKey));
+  }
+
+  private evaluateConditionWith(expression: Expression, context: Record<string, unknown>): boolean {
+    const value =
+      expression.kind === 'static' ? expression.value : this.evaluateWith(expression, context, 'EXTRACT_VALUE_ERROR');
     if (typeof value !== 'boolean') {
       throw new IncidentSignal(
-        'CONDITION_ERROR',
+        'EXTRACT_VALUE_ERROR',
         `Expected result of the expression '${expressionText(expression)}' to be 'BOOLEAN', but was '${typeName(value)}'.`,
       );
     }
@@ -1977,6 +1998,13 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The variable an output element expression merely reads (`=result` or `=result.status` → `result`), if that is all it does. */
+function outputElementVariable(expression: Expression | undefined): string | undefined {
+  if (expression?.kind !== 'feel') return undefined;
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/.exec(expression.source);
+  return match && !['null', 'true', 'false'].includes(match[1]) ? match[1] : undefined;
 }
 
 /** Sets `a.b.c` in `target`, starting nested objects from the existing variable where there is one. */

@@ -44,6 +44,9 @@ export interface ElementInstance {
   /** Multi-instance body: how many inner instances in all, and how many have been started. */
   loopTotal?: number;
   loopStarted?: number;
+  /** Multi-instance body: inner instances completed and terminated so far (the completion condition's numberOf* properties). */
+  loopCompleted?: number;
+  loopTerminated?: number;
   /** Message start events with a correlation key: that key, to refuse a second instance while this one runs. */
   startCorrelationKey?: string;
   /** Set when an interrupting event subprocess took over this scope. */
@@ -364,6 +367,10 @@ export class EngineState {
           removeFromIndex(this.children, instance.flowScopeKey, key);
           const scope = this.elementInstances.get(instance.flowScopeKey);
           if (scope) scope.activeChildren--;
+          if (scope?.bpmnElementType === 'multiInstanceBody' && instance.loopCounter !== undefined) {
+            if (intent === 'ELEMENT_COMPLETED') scope.loopCompleted = (scope.loopCompleted ?? 0) + 1;
+            else scope.loopTerminated = (scope.loopTerminated ?? 0) + 1;
+          }
         } else if (instance.parentElementInstanceKey) {
           const caller = this.elementInstances.get(instance.parentElementInstanceKey);
           if (caller && caller.calledProcessInstanceKey === key) delete caller.calledProcessInstanceKey;
