@@ -836,7 +836,8 @@ export class Processor {
     switch (definition.kind) {
       case 'signal': {
         const name = this.evaluateString(definition.signalName, instance.key, 'signal name');
-        this.broadcastSignalInternal(name, {});
+        // As Zeebe's BpmnSignalBehavior: the throw event's local variables (its input mappings) travel with the signal.
+        this.broadcastSignalInternal(name, this.localVariables(instance.key));
         return this.complete(instance);
       }
       case 'error': {

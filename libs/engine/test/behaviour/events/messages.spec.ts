@@ -22,7 +22,7 @@ describe('message events', () => {
   beforeEach(async () => (zeebe = await startTestEngine()));
   afterEach(() => zeebe.close());
 
-  const waitingInstance = async (bpmnProcessId: string, variables: Record<string, unknown>): Promise<string> => {
+  const waitingInstance = async (bpmnProcessId: string, variables: Record<string, string>): Promise<string> => {
     const { processInstanceKey } = await zeebe.client.createProcessInstance({ bpmnProcessId, variables });
     return processInstanceKey;
   };
@@ -110,6 +110,22 @@ describe('message events', () => {
       // and a second message goes to the other one
       await zeebe.client.publishMessage({ name: 'documents-received', correlationKey: 'HS-007' });
       await zeebe.waitFor(instanceCompleted(waiting), 'the other instance completed');
+    });
+    it('matches a numeric correlation key value by its string form', async () => {
+      // given an instance whose correlation key variable is a number
+      await zeebe.deploy(import.meta.dirname, 'message-catch.bpmn');
+      const { processInstanceKey } = await zeebe.client.createProcessInstance({
+        bpmnProcessId: 'message-catch',
+        variables: { dossierCode: 20260105 },
+      });
+      const subscription = await zeebe.waitFor(messageSubscriptionOpened(processInstanceKey), 'subscription opened');
+      expect(subscription.value.correlationKey).to.equal('20260105');
+
+      // when the message is published with that number as its key
+      await zeebe.client.publishMessage({ name: 'documents-received', correlationKey: '20260105' });
+
+      // then it correlated
+      await zeebe.waitFor(instanceCompleted(processInstanceKey), 'instance completed');
     });
   });
 
