@@ -31,7 +31,8 @@ export class Rejection extends Error {
     readonly intent: string,
     readonly reason: string,
   ) {
-    super(`Command '${intent}' rejected with code '${code}': ${reason}`);
+    // Zeebe's rejection type for a command in the wrong state is INVALID_STATE; its gateway maps it to FAILED_PRECONDITION.
+    super(`Command '${intent}' rejected with code '${code === 'FAILED_PRECONDITION' ? 'INVALID_STATE' : code}': ${reason}`);
   }
 }
 
@@ -1253,11 +1254,13 @@ export class Processor {
   }): ActivatedJob[] {
     const keys = this.state.activatable.get(input.type);
     if (!keys) return [];
-    const jobs: ActivatedJob[] = [];
-    for (const key of [...keys].slice(0, Math.max(0, input.maxJobsToActivate))) {
-      jobs.push(this.activate(this.state.jobs.get(key)!, input.worker, input.timeout, input.fetchVariables));
+    // Take the keys first: activating removes them from the set being read.
+    const taken: string[] = [];
+    for (const key of keys) {
+      if (taken.length >= input.maxJobsToActivate) break;
+      taken.push(key);
     }
-    return jobs;
+    return taken.map((key) => this.activate(this.state.jobs.get(key)!, input.worker, input.timeout, input.fetchVariables));
   }
 
   private jobFor(intent: string, jobKey: string, allowed: Job['state'][]): Job {
