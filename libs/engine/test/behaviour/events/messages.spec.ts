@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { ControlledClock } from '../../../src/core/clock.ts';
 import type { TestEngine } from '../../support/test-engine.ts';
 import { incidentCreated, instanceCompleted, jobCreated, passed, startTestEngine } from '../../support/test-engine.ts';
 import {
@@ -111,6 +115,26 @@ describe('message events', () => {
       await zeebe.client.publishMessage({ name: 'documents-received', correlationKey: 'HS-007' });
       await zeebe.waitFor(instanceCompleted(waiting), 'the other instance completed');
     });
+    it('does not correlate a buffered message again to a later instance of a process it already correlated to', async () => {
+      // given a buffered message that completed one instance of the process
+      await zeebe.deploy(import.meta.dirname, 'message-catch.bpmn');
+      const first = await waitingInstance('message-catch', { dossierCode: 'HS-008' });
+      await zeebe.client.publishMessage({
+        name: 'documents-received',
+        correlationKey: 'HS-008',
+        timeToLive: 10 * MINUTE,
+      });
+      await zeebe.waitFor(instanceCompleted(first), 'first instance completed');
+
+      // when another instance of the same process waits for it within the TTL
+      const second = await waitingInstance('message-catch', { dossierCode: 'HS-008' });
+
+      // then the message is not correlated a second time
+      await zeebe.waitFor(messageSubscriptionOpened(second), 'subscription opened');
+      expect(count(zeebe, messageCorrelated(second))).to.equal(0);
+      expect(ended(zeebe, second)).to.equal(false);
+    });
+
     it('matches a numeric correlation key value by its string form', async () => {
       // given an instance whose correlation key variable is a number
       await zeebe.deploy(import.meta.dirname, 'message-catch.bpmn');
@@ -526,5 +550,56 @@ describe('message events', () => {
       await zeebe.waitFor(instanceCompleted(instance), 'instance completed');
       expect(count(zeebe, of('INCIDENT', 'RESOLVED', { processInstanceKey: instance }))).to.equal(1);
     });
+  });
+});
+
+describe('buffered messages across an engine restart', () => {
+  it('keeps a buffered message across a restart until its TTL passes', async () => {
+    // given two buffered messages, for one hour and for ten minutes
+    const dataDir = mkdtempSync(join(tmpdir(), 'motcua-message-restart-'));
+    try {
+      const before = await startTestEngine({ dataDir, clock: new ControlledClock() });
+      await before.deploy(import.meta.dirname, 'message-catch.bpmn');
+      await before.client.publishMessage({
+        name: 'documents-received',
+        correlationKey: 'HS-090',
+        timeToLive: 60 * MINUTE,
+        variables: { pages: 4 },
+      });
+      await before.client.publishMessage({
+        name: 'documents-received',
+        correlationKey: 'HS-091',
+        timeToLive: 10 * MINUTE,
+      });
+      await before.advance(5 * MINUTE);
+      const now = before.clock.now();
+      await before.close();
+
+      // when the engine restarts
+      const after = await startTestEngine({ dataDir, clock: new ControlledClock(now) });
+      try {
+        // then the one-hour message still correlates when a subscription opens
+        const result = await after.client.createProcessInstanceWithResult({
+          bpmnProcessId: 'message-catch',
+          variables: { dossierCode: 'HS-090' },
+          requestTimeout: 10_000,
+        });
+        expect(result.variables).to.deep.equal({ dossierCode: 'HS-090', pages: 4 });
+
+        // and the ten-minute one expires on time
+        await after.advance(5 * MINUTE + 1_000);
+        const { processInstanceKey } = await after.client.createProcessInstance({
+          bpmnProcessId: 'message-catch',
+          variables: { dossierCode: 'HS-091' },
+        });
+        await after.waitFor(messageSubscriptionOpened(processInstanceKey), 'subscription opened');
+        expect(count(after, messageCorrelated(processInstanceKey))).to.equal(0);
+        expect(count(after, of('MESSAGE', 'EXPIRED'))).to.equal(1);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

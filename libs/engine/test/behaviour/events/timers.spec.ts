@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -334,6 +334,71 @@ describe('timers across an engine restart', () => {
         expect(completed.value.elementId).to.equal('timer-catch-duration');
         expect(count(after, of('TIMER', 'TRIGGERED', { processInstanceKey }))).to.equal(1);
         expect(count(after, passed('wait', processInstanceKey))).to.equal(1);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fires a timer after a crash, restored from the journal alone', async () => {
+    // given an instance waiting on a PT1H timer, and a copy of the data dir taken while the engine runs (a crash image)
+    const dataDir = mkdtempSync(join(tmpdir(), 'motcua-timer-crash-'));
+    const crashImage = mkdtempSync(join(tmpdir(), 'motcua-timer-crash-image-'));
+    try {
+      const running = await startTestEngine({ dataDir, clock: new ControlledClock() });
+      let processInstanceKey: string;
+      let now: number;
+      try {
+        await running.deploy(import.meta.dirname, 'timer-catch-duration.bpmn');
+        ({ processInstanceKey } = await running.client.createProcessInstance({
+          bpmnProcessId: 'timer-catch-duration',
+          variables: {},
+        }));
+        now = running.clock.now();
+        // (without the lock file: a crashed engine's pid is dead and its lock taken over; ours is alive)
+        cpSync(dataDir, crashImage, { recursive: true, filter: (source) => !source.endsWith('engine.lock') });
+        expect(readdirSync(crashImage).some((file) => file.includes('snapshot'))).to.equal(false);
+      } finally {
+        await running.close();
+      }
+
+      // when an engine starts on the crash image and the hour passes
+      const after = await startTestEngine({ dataDir: crashImage, clock: new ControlledClock(now) });
+      try {
+        await after.advance(HOUR);
+
+        // then the timer fired and the instance completed
+        await after.waitFor(instanceCompleted(processInstanceKey), 'instance completed');
+        expect(count(after, of('TIMER', 'TRIGGERED', { processInstanceKey }))).to.equal(1);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(crashImage, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the start timers of deployed processes across a restart', async () => {
+    // given a process started every hour (three times), which has run once
+    const dataDir = mkdtempSync(join(tmpdir(), 'motcua-start-timer-restart-'));
+    try {
+      const before = await startTestEngine({ dataDir, clock: new ControlledClock() });
+      await before.deploy(import.meta.dirname, 'timer-start-cycle.bpmn');
+      await before.advance(HOUR);
+      expect(instancesOf(before, 'timer-start-cycle')).to.have.length(1);
+      const now = before.clock.now();
+      await before.close();
+
+      // when the engine restarts and five more hours pass
+      const after = await startTestEngine({ dataDir, clock: new ControlledClock(now) });
+      try {
+        await after.advance(5 * HOUR);
+
+        // then the two remaining repetitions created their instances, and no more
+        expect(instancesOf(after, 'timer-start-cycle')).to.have.length(2);
       } finally {
         await after.close();
       }
