@@ -214,8 +214,8 @@ export class Processor {
           processes.push(this.metadataOf(latest));
           continue;
         }
-        const versions = this.state.processVersions.get(model.bpmnProcessId) ?? [];
-        const lastVersion = versions.length > 0 ? this.state.processes.get(versions[versions.length - 1])!.version : 0;
+        // Zeebe never reuses a version number, not even one whose definition was deleted.
+        const lastVersion = this.state.highestVersions.get(model.bpmnProcessId) ?? 0;
         const process: DeployedProcess = {
           key: this.nextKey(),
           bpmnProcessId: model.bpmnProcessId,

@@ -172,6 +172,8 @@ export interface StateSnapshot {
   messageSubscriptions: MessageSubscription[];
   messages: BufferedMessage[];
   signalSubscriptions: SignalSubscription[];
+  /** bpmnProcessId → highest version ever deployed (deleted ones included). Absent in older snapshots. */
+  highestVersions?: [string, number][];
 }
 
 export class EngineState {
@@ -181,6 +183,8 @@ export class EngineState {
   readonly models = new Map<string, ProcessModel>();
   /** bpmnProcessId → deployed versions' keys, oldest first. */
   readonly processVersions = new Map<string, string[]>();
+  /** bpmnProcessId → highest version ever deployed: Zeebe never reuses a version, not even a deleted one. */
+  readonly highestVersions = new Map<string, number>();
   readonly elementInstances = new Map<string, ElementInstance>();
   readonly children = new Map<string, Set<string>>();
   readonly variables = new Map<string, Map<string, unknown>>();
@@ -277,6 +281,8 @@ export class EngineState {
       resource: process.resource,
     };
     this.processes.set(stored.key, stored);
+    const highest = Math.max(this.highestVersions.get(stored.bpmnProcessId) ?? 0, stored.version);
+    this.highestVersions.set(stored.bpmnProcessId, highest);
     if (!this.models.has(stored.key)) this.models.set(stored.key, this.modelOf(stored));
     const versions = this.processVersions.get(stored.bpmnProcessId) ?? [];
     versions.push(stored.key);
@@ -602,6 +608,7 @@ export class EngineState {
       messageSubscriptions: [...this.messageSubscriptions.values()],
       messages: [...this.messages.values()],
       signalSubscriptions: [...this.signalSubscriptions.values()],
+      highestVersions: [...this.highestVersions],
     };
   }
 
@@ -610,6 +617,7 @@ export class EngineState {
     if (snapshot.version !== 1) throw new Error(`unsupported engine state snapshot version ${String(snapshot.version)}`);
     this.keySequence = snapshot.keySequence;
     this.position = snapshot.position;
+    for (const [processId, version] of snapshot.highestVersions ?? []) this.highestVersions.set(processId, version);
     for (const process of snapshot.processes) this.addProcess(process);
     for (const instance of snapshot.elementInstances) {
       this.elementInstances.set(instance.key, instance);
