@@ -1783,7 +1783,9 @@ export class Processor {
     const results: Record<string, unknown> = {};
     for (const mapping of element.inputMappings) {
       const value = this.evaluateWith(mapping.source, context, 'IO_MAPPING_ERROR');
-      assignPath(results, mapping.target, value, context);
+      // Zeebe builds the input context from the mappings alone: a nested target starts a new object
+      // (shadowing a variable of that name), it is not merged into the existing variable as outputs are.
+      assignPath(results, mapping.target, value, {});
       context[mapping.target.split('.')[0]] = results[mapping.target.split('.')[0]];
     }
     for (const [name, value] of Object.entries(results)) this.setVariable(instance.key, instance.processInstanceKey, name, value);

@@ -80,6 +80,18 @@ describe('DeployResource', () => {
     expect(error.details).to.contain('untyped-task');
   });
 
+  it('rejects an exclusive gateway branch that has no condition and is not the default flow, naming the flow', async () => {
+    // when
+    const error = await grpcErrorOf(
+      zeebe.deploy(import.meta.dirname, 'invalid/exclusive-gateway-unconditioned-flow.bpmn'),
+    );
+
+    // then
+    expect(error.code).to.equal(Status.INVALID_ARGUMENT);
+    expect(error.details).to.contain('to-anything-else');
+    expect(error.details).to.contain('Must have a condition or be default flow');
+  });
+
   it('deploys nothing when one resource of the deployment is invalid', async () => {
     // when
     const error = await grpcErrorOf(

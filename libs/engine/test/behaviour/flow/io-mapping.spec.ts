@@ -53,3 +53,37 @@ describe('zeebe:ioMapping', () => {
     });
   });
 });
+
+describe('zeebe:ioMapping input mappings with a nested target', () => {
+  let zeebe: TestEngine;
+  beforeEach(async () => (zeebe = await startTestEngine()));
+  afterEach(() => zeebe.close());
+
+  it('create a new local object that shadows a variable of that name, without merging into it or changing it', async () => {
+    // given: a `receipt` variable already exists in the root scope
+    await zeebe.deploy(import.meta.dirname, 'io-mapping.bpmn');
+    await zeebe.client.createProcessInstance({
+      bpmnProcessId: 'io-mapping',
+      variables: {
+        applicant: { fullName: 'Phạm Thị D' },
+        sequence: 43,
+        agencyCode: 'H10',
+        receipt: { office: 'one-stop desk 3' },
+      },
+    });
+
+    // when
+    const job = await activateOne(zeebe, 'register-dossier');
+
+    // then: the task sees only the mapped properties (Zeebe builds the input context from the mappings alone)
+    expect(job.variables.receipt).to.deep.equal({ code: 'HS-43', agency: 'H10' });
+
+    // and the root variable is untouched
+    await zeebe.client.completeJob({
+      jobKey: job.key,
+      variables: { registration: { number: 'SO-8', date: '2026-01-06' } },
+    });
+    const after = await activateOne(zeebe, 'after-registration');
+    expect(after.variables.receipt).to.deep.equal({ office: 'one-stop desk 3' });
+  });
+});
