@@ -33,7 +33,8 @@ if (values.help) {
   process.exit(0);
 }
 const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, got '${values.port}'`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be a number from 0 to 65535, got '${values.port}'`);
 const host = values.host!;
 const dataDir = resolve(values['data-dir']!);
 const log = (message: string): void => void process.stderr.write(`${message}\n`);

@@ -103,7 +103,11 @@ export class Engine {
     }
   }
 
-  private static async recover(options: EngineOptions, log: (message: string) => void, unlock: () => void): Promise<Engine> {
+  private static async recover(
+    options: EngineOptions,
+    log: (message: string) => void,
+    unlock: () => void,
+  ): Promise<Engine> {
     const { journal, recovered } = await Journal.open({ dir: options.dataDir, fsync: options.fsync ?? true, log });
     const snapshot = recovered.snapshot?.state as StateSnapshot | undefined;
     const batches = recovered.entries.map((entry) => entry.entry as EngineRecord[]);
@@ -111,14 +115,16 @@ export class Engine {
     const resources: DeployedProcess[] = [...(snapshot?.processes ?? [])];
     for (const batch of batches) {
       for (const record of batch) {
-        if (record.valueType === 'PROCESS' && record.intent === 'CREATED') resources.push(record.value as unknown as DeployedProcess);
+        if (record.valueType === 'PROCESS' && record.intent === 'CREATED')
+          resources.push(record.value as unknown as DeployedProcess);
       }
     }
     const models = new Map<string, ProcessModel>();
     for (const process of resources) {
       const parsed = await parseBpmn(process.resource, process.resourceName);
       const model = parsed.find((candidate) => candidate.bpmnProcessId === process.bpmnProcessId);
-      if (!model) throw new Error(`journal: process ${process.bpmnProcessId} not found again in ${process.resourceName}`);
+      if (!model)
+        throw new Error(`journal: process ${process.bpmnProcessId} not found again in ${process.resourceName}`);
       models.set(process.key, model);
     }
     const processor = new Processor(options.clock ?? systemClock, (process) => {
@@ -133,7 +139,9 @@ export class Engine {
       replayed += batch.length;
     }
     if (replayed > 0 || snapshot) {
-      log(`motcua engine: recovered ${processor.state.processes.size} processes, ${processor.state.elementInstances.size} element instances (${replayed} records replayed)`);
+      log(
+        `motcua engine: recovered ${processor.state.processes.size} processes, ${processor.state.elementInstances.size} element instances (${replayed} records replayed)`,
+      );
     }
     const engine = new Engine(processor, journal, options, unlock);
     engine.recordsSinceSnapshot = replayed;

@@ -5,7 +5,8 @@
  */
 
 /** A value that is either static text or a FEEL expression (the text after Zeebe's leading `=`). */
-export type Expression = { readonly kind: 'static'; readonly value: string } | { readonly kind: 'feel'; readonly source: string };
+export type Expression =
+  { readonly kind: 'static'; readonly value: string } | { readonly kind: 'feel'; readonly source: string };
 
 export type ElementType =
   | 'process'

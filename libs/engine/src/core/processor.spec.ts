@@ -24,7 +24,9 @@ describe('the command processor (pure core, controlled clock)', () => {
     return outcome.result as T;
   };
   const passed = (elementId: string) =>
-    records.some((r) => r.valueType === 'PROCESS_INSTANCE' && r.intent === 'ELEMENT_COMPLETED' && r.value.elementId === elementId);
+    records.some(
+      (r) => r.valueType === 'PROCESS_INSTANCE' && r.intent === 'ELEMENT_COMPLETED' && r.value.elementId === elementId,
+    );
 
   beforeEach(async () => {
     const xml = readFileSync(join(import.meta.dirname, 'processor.spec.bpmn'), 'utf8');
@@ -38,8 +40,12 @@ describe('the command processor (pure core, controlled clock)', () => {
 
   it('fires an SLA boundary timer when the controlled clock passes it, cancelling the job', () => {
     // given
-    const { processInstanceKey } = run((p) => p.createProcessInstance({ bpmnProcessId: 'desk-receipt', variables: {} }));
-    const [job] = run((p) => p.activateJobs({ type: 'check', worker: 'w', timeout: 24 * HOUR, maxJobsToActivate: 1, fetchVariables: [] }));
+    const { processInstanceKey } = run((p) =>
+      p.createProcessInstance({ bpmnProcessId: 'desk-receipt', variables: {} }),
+    );
+    const [job] = run((p) =>
+      p.activateJobs({ type: 'check', worker: 'w', timeout: 24 * HOUR, maxJobsToActivate: 1, fetchVariables: [] }),
+    );
     expect(job.processInstanceKey).to.equal(processInstanceKey);
 
     // when
@@ -59,12 +65,22 @@ describe('the command processor (pure core, controlled clock)', () => {
   it('waits for a supplement message on the dossier code and then ends accepted', () => {
     // given
     run((p) => p.createProcessInstance({ bpmnProcessId: 'desk-receipt', variables: { code: 'H10-260105-0001' } }));
-    const [job] = run((p) => p.activateJobs({ type: 'check', worker: 'w', timeout: HOUR, maxJobsToActivate: 1, fetchVariables: [] }));
+    const [job] = run((p) =>
+      p.activateJobs({ type: 'check', worker: 'w', timeout: HOUR, maxJobsToActivate: 1, fetchVariables: [] }),
+    );
     run((p) => p.completeJob(job.key, { needsSupplement: true }));
     expect(passed('accepted')).to.equal(false);
 
     // when
-    run((p) => p.publishMessage({ name: 'supplement', correlationKey: 'H10-260105-0001', timeToLive: 0, messageId: '', variables: { supplied: ['cccd.pdf'] } }));
+    run((p) =>
+      p.publishMessage({
+        name: 'supplement',
+        correlationKey: 'H10-260105-0001',
+        timeToLive: 0,
+        messageId: '',
+        variables: { supplied: ['cccd.pdf'] },
+      }),
+    );
 
     // then
     expect(passed('wait-supplement')).to.equal(true);
@@ -76,10 +92,20 @@ describe('the command processor (pure core, controlled clock)', () => {
     for (let index = 0; index < 5; index++) {
       run((p) => p.createProcessInstance({ bpmnProcessId: 'desk-receipt', variables: { code: `C-${index}`, index } }));
     }
-    const jobs = run((p) => p.activateJobs({ type: 'check', worker: 'w', timeout: HOUR, maxJobsToActivate: 3, fetchVariables: [] }));
+    const jobs = run((p) =>
+      p.activateJobs({ type: 'check', worker: 'w', timeout: HOUR, maxJobsToActivate: 3, fetchVariables: [] }),
+    );
     run((p) => p.completeJob(jobs[0].key, { needsSupplement: true }));
     run((p) => p.failJob(jobs[1].key, 0, 'scanner offline', 0, {}));
-    run((p) => p.publishMessage({ name: 'supplement', correlationKey: 'nobody', timeToLive: HOUR, messageId: 'm1', variables: {} }));
+    run((p) =>
+      p.publishMessage({
+        name: 'supplement',
+        correlationKey: 'nobody',
+        timeToLive: HOUR,
+        messageId: 'm1',
+        variables: {},
+      }),
+    );
     clock.advance(2 * HOUR);
     run((p) => p.tick());
 
@@ -88,7 +114,9 @@ describe('the command processor (pure core, controlled clock)', () => {
     for (const record of records) replayed.apply(record);
 
     // then
-    expect(JSON.parse(JSON.stringify(replayed.toSnapshot()))).to.deep.equal(JSON.parse(JSON.stringify(processor.state.toSnapshot())));
+    expect(JSON.parse(JSON.stringify(replayed.toSnapshot()))).to.deep.equal(
+      JSON.parse(JSON.stringify(processor.state.toSnapshot())),
+    );
     expect(replayed.incidents.size).to.equal(1);
   });
 

@@ -32,7 +32,9 @@ export class Rejection extends Error {
     readonly reason: string,
   ) {
     // Zeebe's rejection type for a command in the wrong state is INVALID_STATE; its gateway maps it to FAILED_PRECONDITION.
-    super(`Command '${intent}' rejected with code '${code === 'FAILED_PRECONDITION' ? 'INVALID_STATE' : code}': ${reason}`);
+    super(
+      `Command '${intent}' rejected with code '${code === 'FAILED_PRECONDITION' ? 'INVALID_STATE' : code}': ${reason}`,
+    );
   }
 }
 
@@ -110,7 +112,11 @@ export interface CreateInstanceInput {
 
 export interface ModifyInput {
   processInstanceKey: string;
-  activate: { elementId: string; ancestorElementInstanceKey?: string; variables: { scopeId: string; variables: Record<string, unknown> }[] }[];
+  activate: {
+    elementId: string;
+    ancestorElementInstanceKey?: string;
+    variables: { scopeId: string; variables: Record<string, unknown> }[];
+  }[];
   terminate: string[];
 }
 
@@ -127,7 +133,6 @@ class IncidentSignal extends Error {
 type Step =
   | { op: 'activate'; key: string; trigger?: Record<string, unknown>; startElementIds?: string[] }
   | { op: 'complete'; key: string; variables?: Record<string, unknown>; flowIds?: string[] };
-
 
 export class Processor {
   readonly state: EngineState;
@@ -240,7 +245,11 @@ export class Processor {
           this.timerSchedule(definition, undefined, this.clock.now());
         } catch (error) {
           for (const rejected of created) this.state.models.delete(rejected.key);
-          throw new Rejection('INVALID_ARGUMENT', 'CREATE', `'${process.resourceName}': - Element: ${id}: ${(error as Error).message}`);
+          throw new Rejection(
+            'INVALID_ARGUMENT',
+            'CREATE',
+            `'${process.resourceName}': - Element: ${id}: ${(error as Error).message}`,
+          );
         }
       }
     }
@@ -348,7 +357,9 @@ export class Processor {
     }
     const id = input.bpmnProcessId ?? '';
     if (input.version !== undefined && input.version >= 0) {
-      const key = (this.state.processVersions.get(id) ?? []).find((k) => this.state.processes.get(k)!.version === input.version);
+      const key = (this.state.processVersions.get(id) ?? []).find(
+        (k) => this.state.processes.get(k)!.version === input.version,
+      );
       if (!key) {
         throw new Rejection(
           'NOT_FOUND',
@@ -542,7 +553,9 @@ export class Processor {
       }
       case 'eventSubProcess': {
         const model = this.state.model(instance.processDefinitionKey);
-        const start = element.childIds.map((id) => model.elements.get(id)!).find((child) => child.type === 'startEvent');
+        const start = element.childIds
+          .map((id) => model.elements.get(id)!)
+          .find((child) => child.type === 'startEvent');
         if (start) this.activateIn(instance, start, { trigger: step.trigger ?? {} });
         return;
       }
@@ -619,7 +632,10 @@ export class Processor {
   }
 
   /** For an inner instance of a multi-instance body: collect its output element before its scope goes away. */
-  private innerLoopInfo(instance: ElementInstance, element: ElementModel): { completionConditionMet: boolean } | undefined {
+  private innerLoopInfo(
+    instance: ElementInstance,
+    element: ElementModel,
+  ): { completionConditionMet: boolean } | undefined {
     const body = instance.flowScopeKey ? this.state.elementInstances.get(instance.flowScopeKey) : undefined;
     if (!body || body.bpmnElementType !== 'multiInstanceBody' || instance.loopCounter === undefined) return undefined;
     const mi = element.multiInstance!;
@@ -669,7 +685,12 @@ export class Processor {
     this.checkScopeCompletion(scope);
   }
 
-  private takeFlow(scope: ElementInstance, model: ProcessModel, flowId: string, trigger?: Record<string, unknown>): void {
+  private takeFlow(
+    scope: ElementInstance,
+    model: ProcessModel,
+    flowId: string,
+    trigger?: Record<string, unknown>,
+  ): void {
     const flow = model.flows.get(flowId)!;
     this.emitElement('SEQUENCE_FLOW_TAKEN', this.nextKey(), {
       ...this.recordValue(scope),
@@ -694,7 +715,11 @@ export class Processor {
     if (type === 'process' || type === 'subProcess' || type === 'eventSubProcess') this.complete(scope);
   }
 
-  private processInstanceEnded(instance: ElementInstance, completed: boolean, variables: Record<string, unknown>): void {
+  private processInstanceEnded(
+    instance: ElementInstance,
+    completed: boolean,
+    variables: Record<string, unknown>,
+  ): void {
     this.effects.push({ kind: 'instanceEnded', processInstanceKey: instance.key, completed, variables });
     if (instance.startCorrelationKey !== undefined) {
       this.correlateBufferedStartMessage(instance.bpmnProcessId, instance.startCorrelationKey);
@@ -725,7 +750,8 @@ export class Processor {
     }
     this.closeOwnedEvents(instance.key);
     for (const incident of [...this.state.incidents.values()]) {
-      if (incident.elementInstanceKey === instance.key) this.emit('INCIDENT', 'RESOLVED', incident.key, { ...incident });
+      if (incident.elementInstanceKey === instance.key)
+        this.emit('INCIDENT', 'RESOLVED', incident.key, { ...incident });
     }
     this.transition(instance, 'ELEMENT_TERMINATED');
     if (!instance.flowScopeKey) this.processInstanceEnded(instance, false, {});
@@ -739,7 +765,12 @@ export class Processor {
     if (body.state === 'ACTIVATING') {
       this.transition(body, 'ELEMENT_ACTIVATED', { loopTotal: collection.length });
       if (mi.outputCollection) {
-        this.setVariable(body.key, body.processInstanceKey, mi.outputCollection, collection.map(() => null));
+        this.setVariable(
+          body.key,
+          body.processInstanceKey,
+          mi.outputCollection,
+          collection.map(() => null),
+        );
       }
       this.openBoundaryEvents(body, element);
       if (this.state.elementInstances.get(body.key)?.state !== 'ACTIVATED') return;
@@ -760,7 +791,12 @@ export class Processor {
     return value;
   }
 
-  private activateInner(body: ElementInstance, element: ElementModel, collection: unknown[], loopCounter: number): void {
+  private activateInner(
+    body: ElementInstance,
+    element: ElementModel,
+    collection: unknown[],
+    loopCounter: number,
+  ): void {
     const mi = element.multiInstance!;
     const locals: Record<string, unknown> = { loopCounter };
     if (mi.inputElement) locals[mi.inputElement] = collection[loopCounter - 1] ?? null;
@@ -1063,7 +1099,8 @@ export class Processor {
         }
       }
       if (current.flowScopeKey) current = this.state.elementInstances.get(current.flowScopeKey);
-      else if (current.parentElementInstanceKey) current = this.state.elementInstances.get(current.parentElementInstanceKey);
+      else if (current.parentElementInstanceKey)
+        current = this.state.elementInstances.get(current.parentElementInstanceKey);
       else current = undefined;
     }
     return false;
@@ -1260,7 +1297,9 @@ export class Processor {
       if (taken.length >= input.maxJobsToActivate) break;
       taken.push(key);
     }
-    return taken.map((key) => this.activate(this.state.jobs.get(key)!, input.worker, input.timeout, input.fetchVariables));
+    return taken.map((key) =>
+      this.activate(this.state.jobs.get(key)!, input.worker, input.timeout, input.fetchVariables),
+    );
   }
 
   private jobFor(intent: string, jobKey: string, allowed: Job['state'][]): Job {
@@ -1289,11 +1328,18 @@ export class Processor {
     if (instance && instance.state === 'ACTIVATED') this.complete(instance, variables);
   }
 
-  failJob(jobKey: string, retries: number, errorMessage: string, retryBackoff: number, variables: Record<string, unknown>): void {
+  failJob(
+    jobKey: string,
+    retries: number,
+    errorMessage: string,
+    retryBackoff: number,
+    variables: Record<string, unknown>,
+  ): void {
     const job = this.jobFor('FAIL', jobKey, ['ACTIVATABLE', 'ACTIVATED']);
     const instance = this.state.elementInstances.get(job.elementInstanceKey);
     if (instance) {
-      for (const [name, value] of Object.entries(variables)) this.setVariable(instance.key, instance.processInstanceKey, name, value);
+      for (const [name, value] of Object.entries(variables))
+        this.setVariable(instance.key, instance.processInstanceKey, name, value);
     }
     const recurAt = retries > 0 && retryBackoff > 0 ? this.clock.now() + retryBackoff : -1;
     this.emit('JOB', 'FAILED', job.key, { ...this.jobValue(job), retries, errorMessage, retryBackoff, recurAt });
@@ -1364,7 +1410,12 @@ export class Processor {
 
   // ---------------------------------------------------------------- incidents
 
-  private raiseIncident(errorType: IncidentErrorType, errorMessage: string, instance: ElementInstance, jobKey: string): void {
+  private raiseIncident(
+    errorType: IncidentErrorType,
+    errorMessage: string,
+    instance: ElementInstance,
+    jobKey: string,
+  ): void {
     this.emit('INCIDENT', 'CREATED', this.nextKey(), {
       errorType,
       errorMessage,
@@ -1443,7 +1494,10 @@ export class Processor {
     // Message start events of the latest versions.
     for (const { process, startEvent } of this.messageStartEvents(input.name)) {
       if (correlatedProcessIds.includes(process.bpmnProcessId)) continue;
-      if (input.correlationKey && this.state.messageStartedInstances.has(this.state.messageStartKey(process.bpmnProcessId, input.correlationKey))) {
+      if (
+        input.correlationKey &&
+        this.state.messageStartedInstances.has(this.state.messageStartKey(process.bpmnProcessId, input.correlationKey))
+      ) {
         continue;
       }
       correlatedProcessIds.push(process.bpmnProcessId);
@@ -1521,7 +1575,9 @@ export class Processor {
 
   private correlate(subscription: MessageSubscription, messageKey: string, variables: Record<string, unknown>): void {
     const owner = this.state.elementInstances.get(subscription.elementInstanceKey);
-    const target = owner ? this.state.model(owner.processDefinitionKey).elements.get(subscription.targetElementId) : undefined;
+    const target = owner
+      ? this.state.model(owner.processDefinitionKey).elements.get(subscription.targetElementId)
+      : undefined;
     const keepOpen = target !== undefined && target.interrupting === false && owner?.elementId !== target.id;
     this.emit('MESSAGE_SUBSCRIPTION', 'CORRELATED', subscription.key, {
       ...subscription,
@@ -1544,7 +1600,9 @@ export class Processor {
         tenantId: DEFAULT_TENANT,
       });
       const owner = this.state.elementInstances.get(subscription.elementInstanceKey);
-      const target = owner ? this.state.model(owner.processDefinitionKey).elements.get(subscription.targetElementId) : undefined;
+      const target = owner
+        ? this.state.model(owner.processDefinitionKey).elements.get(subscription.targetElementId)
+        : undefined;
       const keepOpen = target !== undefined && target.interrupting === false && owner?.elementId !== target.id;
       this.emit('MESSAGE_SUBSCRIPTION', 'CORRELATED', subscription.key, {
         ...subscription,
@@ -1553,7 +1611,8 @@ export class Processor {
         keepOpen,
         tenantId: DEFAULT_TENANT,
       });
-      if (owner && owner.state === 'ACTIVATED') this.triggerEvent(owner, subscription.targetElementId, message.variables);
+      if (owner && owner.state === 'ACTIVATED')
+        this.triggerEvent(owner, subscription.targetElementId, message.variables);
       if (!keepOpen) return;
     }
   }
@@ -1660,7 +1719,8 @@ export class Processor {
         }
         case 'messageExpiry': {
           const message = this.state.messages.get(item.key);
-          if (message && message.deadline === item.due) this.emit('MESSAGE', 'EXPIRED', message.key, { ...message, tenantId: DEFAULT_TENANT });
+          if (message && message.deadline === item.due)
+            this.emit('MESSAGE', 'EXPIRED', message.key, { ...message, tenantId: DEFAULT_TENANT });
           break;
         }
       }
@@ -1678,7 +1738,11 @@ export class Processor {
     const repeat = definition.timer === 'cycle' && timer.repetitions !== 1;
     const reschedule = (owner: ElementInstance | undefined): void => {
       if (!repeat) return;
-      const cycle = parseCycle(String(owner ? this.evaluate(definition.value, owner.key, 'EXTRACT_VALUE_ERROR') : staticValue(definition.value)));
+      const cycle = parseCycle(
+        String(
+          owner ? this.evaluate(definition.value, owner.key, 'EXTRACT_VALUE_ERROR') : staticValue(definition.value),
+        ),
+      );
       this.emit('TIMER', 'CREATED', this.nextKey(), {
         elementInstanceKey: timer.elementInstanceKey ?? NO_KEY,
         processInstanceKey: timer.processInstanceKey ?? NO_KEY,
@@ -1708,7 +1772,8 @@ export class Processor {
   /** Variables visible at a scope: its own and every enclosing scope's, inner ones shadowing outer. */
   visibleVariables(scopeKey: string): Record<string, unknown> {
     const chain: string[] = [];
-    for (let key: string | undefined = scopeKey; key; key = this.state.elementInstances.get(key)?.flowScopeKey) chain.push(key);
+    for (let key: string | undefined = scopeKey; key; key = this.state.elementInstances.get(key)?.flowScopeKey)
+      chain.push(key);
     const result: Record<string, unknown> = {};
     for (let index = chain.length - 1; index >= 0; index--) {
       const scope = this.state.variables.get(chain[index]);
@@ -1771,7 +1836,8 @@ export class Processor {
       tenantId: DEFAULT_TENANT,
     });
     if (local) {
-      for (const [name, value] of Object.entries(variables)) this.setVariable(instance.key, instance.processInstanceKey, name, value);
+      for (const [name, value] of Object.entries(variables))
+        this.setVariable(instance.key, instance.processInstanceKey, name, value);
     } else this.mergeVariables(instance.key, variables);
     return { key };
   }
@@ -1788,7 +1854,8 @@ export class Processor {
       assignPath(results, mapping.target, value, {});
       context[mapping.target.split('.')[0]] = results[mapping.target.split('.')[0]];
     }
-    for (const [name, value] of Object.entries(results)) this.setVariable(instance.key, instance.processInstanceKey, name, value);
+    for (const [name, value] of Object.entries(results))
+      this.setVariable(instance.key, instance.processInstanceKey, name, value);
   }
 
   private applyOutputMappings(instance: ElementInstance, element: ElementModel): void {
@@ -1832,7 +1899,10 @@ export class Processor {
           );
         }
       }
-      if (instruction.ancestorElementInstanceKey && !this.state.elementInstances.has(instruction.ancestorElementInstanceKey)) {
+      if (
+        instruction.ancestorElementInstanceKey &&
+        !this.state.elementInstances.has(instruction.ancestorElementInstanceKey)
+      ) {
         throw new Rejection(
           'INVALID_ARGUMENT',
           'MODIFY',
@@ -1861,7 +1931,7 @@ export class Processor {
       const scope = this.scopeFor(root, model, element, instruction.ancestorElementInstanceKey);
       for (const variableInstruction of instruction.variables) {
         const target = variableInstruction.scopeId
-          ? this.findActiveInstance(root.key, variableInstruction.scopeId) ?? scope
+          ? (this.findActiveInstance(root.key, variableInstruction.scopeId) ?? scope)
           : root;
         for (const [name, value] of Object.entries(variableInstruction.variables)) {
           this.setVariable(target.key, root.key, name, value);
@@ -1883,7 +1953,12 @@ export class Processor {
   private terminateEmptyScopes(scopeKey: string): void {
     const scope = this.state.elementInstances.get(scopeKey);
     if (!scope || scope.state !== 'ACTIVATED' || scope.activeChildren > 0 || scope.activeFlows > 0) return;
-    if (this.steps.some((step) => step.op === 'activate' && this.state.elementInstances.get(step.key)?.flowScopeKey === scopeKey)) return;
+    if (
+      this.steps.some(
+        (step) => step.op === 'activate' && this.state.elementInstances.get(step.key)?.flowScopeKey === scopeKey,
+      )
+    )
+      return;
     const parent = scope.flowScopeKey;
     this.terminate(scope);
     if (parent) this.terminateEmptyScopes(parent);
@@ -1891,7 +1966,11 @@ export class Processor {
 
   private findActiveInstance(processInstanceKey: string, elementId: string): ElementInstance | undefined {
     for (const instance of this.state.elementInstances.values()) {
-      if (instance.processInstanceKey === processInstanceKey && instance.elementId === elementId && instance.state === 'ACTIVATED') {
+      if (
+        instance.processInstanceKey === processInstanceKey &&
+        instance.elementId === elementId &&
+        instance.state === 'ACTIVATED'
+      ) {
         return instance;
       }
     }
@@ -1899,9 +1978,15 @@ export class Processor {
   }
 
   /** The scope instance in which to activate `element`, creating missing enclosing subprocess instances. */
-  private scopeFor(root: ElementInstance, model: ProcessModel, element: ElementModel, ancestorKey?: string): ElementInstance {
+  private scopeFor(
+    root: ElementInstance,
+    model: ProcessModel,
+    element: ElementModel,
+    ancestorKey?: string,
+  ): ElementInstance {
     const scopeIds: string[] = [];
-    for (let id = element.scopeId; id && id !== model.bpmnProcessId; id = model.elements.get(id)!.scopeId) scopeIds.unshift(id);
+    for (let id = element.scopeId; id && id !== model.bpmnProcessId; id = model.elements.get(id)!.scopeId)
+      scopeIds.unshift(id);
     let scope = root;
     if (ancestorKey) {
       const ancestor = this.state.elementInstances.get(ancestorKey)!;
@@ -1932,9 +2017,17 @@ export class Processor {
 
   // ---------------------------------------------------------------- expressions
 
-  private evaluateWith(expression: Expression, context: Record<string, unknown>, errorType: IncidentErrorType): unknown {
+  private evaluateWith(
+    expression: Expression,
+    context: Record<string, unknown>,
+    errorType: IncidentErrorType,
+  ): unknown {
     const result = evaluateExpression(expression, context, this.clock.now());
-    if (!result.ok) throw new IncidentSignal(errorType, `Expected to evaluate expression '${expressionText(expression)}': ${result.message}`);
+    if (!result.ok)
+      throw new IncidentSignal(
+        errorType,
+        `Expected to evaluate expression '${expressionText(expression)}': ${result.message}`,
+      );
     return result.value;
   }
 
@@ -2014,7 +2107,12 @@ function outputElementVariable(expression: Expression | undefined): string | und
 }
 
 /** Sets `a.b.c` in `target`, starting nested objects from the existing variable where there is one. */
-function assignPath(target: Record<string, unknown>, path: string, value: unknown, existing: Record<string, unknown>): void {
+function assignPath(
+  target: Record<string, unknown>,
+  path: string,
+  value: unknown,
+  existing: Record<string, unknown>,
+): void {
   const parts = path.split('.');
   if (parts.length === 1) {
     target[path] = value;
@@ -2027,7 +2125,8 @@ function assignPath(target: Record<string, unknown>, path: string, value: unknow
   let cursor = root;
   for (const part of parts.slice(1, -1)) {
     const next = cursor[part];
-    cursor = cursor[part] = next && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+    cursor = cursor[part] =
+      next && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
   }
   cursor[parts[parts.length - 1]] = value;
   target[rootName] = root;

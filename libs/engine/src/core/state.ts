@@ -254,7 +254,8 @@ export class EngineState {
       case 'JOB':
         return this.applyJob(record.key, record.intent, value);
       case 'INCIDENT':
-        if (record.intent === 'CREATED') this.incidents.set(record.key, { ...(value as unknown as Incident), key: record.key });
+        if (record.intent === 'CREATED')
+          this.incidents.set(record.key, { ...(value as unknown as Incident), key: record.key });
         else if (record.intent === 'RESOLVED') this.resolveIncident(record.key);
         return;
       case 'TIMER':
@@ -336,11 +337,16 @@ export class EngineState {
               else delete scope.takenFlows[flowId];
               scope.activeFlows--;
             }
-            if (scope.loopTotal !== undefined && instance.loopCounter !== undefined) scope.loopStarted = instance.loopCounter;
+            if (scope.loopTotal !== undefined && instance.loopCounter !== undefined)
+              scope.loopStarted = instance.loopCounter;
           }
           addToIndex(this.children, flowScopeKey, key);
         }
-        if (value.parentElementInstanceKey !== undefined && value.parentElementInstanceKey !== NO_KEY && !flowScopeKey) {
+        if (
+          value.parentElementInstanceKey !== undefined &&
+          value.parentElementInstanceKey !== NO_KEY &&
+          !flowScopeKey
+        ) {
           const caller = this.elementInstances.get(value.parentElementInstanceKey as string);
           if (caller) caller.calledProcessInstanceKey = key;
         }
@@ -614,7 +620,8 @@ export class EngineState {
 
   /** Loads a snapshot into this (empty) state; models must already be in `models` or derivable by `modelOf`. */
   loadSnapshot(snapshot: StateSnapshot): void {
-    if (snapshot.version !== 1) throw new Error(`unsupported engine state snapshot version ${String(snapshot.version)}`);
+    if (snapshot.version !== 1)
+      throw new Error(`unsupported engine state snapshot version ${String(snapshot.version)}`);
     this.keySequence = snapshot.keySequence;
     this.position = snapshot.position;
     for (const [processId, version] of snapshot.highestVersions ?? []) this.highestVersions.set(processId, version);
@@ -631,7 +638,8 @@ export class EngineState {
       this.jobs.set(job.key, job);
       if (job.state === 'ACTIVATABLE') addToIndex(this.activatable, job.type, job.key);
       if (job.state === 'ACTIVATED') this.dueDates.push({ due: job.deadline, kind: 'jobDeadline', key: job.key });
-      if (job.state === 'FAILED' && job.recurAt >= 0) this.dueDates.push({ due: job.recurAt, kind: 'jobRecur', key: job.key });
+      if (job.state === 'FAILED' && job.recurAt >= 0)
+        this.dueDates.push({ due: job.recurAt, kind: 'jobRecur', key: job.key });
     }
     for (const incident of snapshot.incidents) this.incidents.set(incident.key, incident);
     for (const timer of snapshot.timers) {
@@ -641,7 +649,11 @@ export class EngineState {
     }
     for (const subscription of snapshot.messageSubscriptions) {
       this.messageSubscriptions.set(subscription.key, subscription);
-      addToIndex(this.subscriptionsByMessage, nameKey(subscription.messageName, subscription.correlationKey), subscription.key);
+      addToIndex(
+        this.subscriptionsByMessage,
+        nameKey(subscription.messageName, subscription.correlationKey),
+        subscription.key,
+      );
       addToIndex(this.ownedEvents, subscription.elementInstanceKey, subscription.key);
     }
     for (const message of snapshot.messages) {

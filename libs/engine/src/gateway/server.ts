@@ -57,7 +57,9 @@ function variablesOf(text: unknown, what: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InvalidRequest(`Expected to parse the ${what} as a JSON document, but failed: ${(error as Error).message}`);
+    throw new InvalidRequest(
+      `Expected to parse the ${what} as a JSON document, but failed: ${(error as Error).message}`,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new InvalidRequest(`Expected the ${what} to be a JSON object, but it was '${text.slice(0, 100)}'`);
@@ -178,7 +180,8 @@ export class Gateway {
 
       DeployResource: this.unary(async (request) => {
         const resources = (request.resources as { name: string; content: Buffer }[]) ?? [];
-        if (resources.length === 0) throw new InvalidRequest('Expected to deploy at least one resource, but none given');
+        if (resources.length === 0)
+          throw new InvalidRequest('Expected to deploy at least one resource, but none given');
         const inputs: DeployResourceInput[] = [];
         for (const resource of resources) {
           const content = Buffer.from(resource.content ?? []).toString('utf8');
@@ -218,9 +221,12 @@ export class Gateway {
       CreateProcessInstanceWithResult: this.unary(async (request) => {
         const input = this.creationInput((request.request as Json) ?? {});
         const fetch = (request.fetchVariables as string[]) ?? [];
-        const timeout = numberOf(request.requestTimeout) > 0 ? numberOf(request.requestTimeout) : DEFAULT_REQUEST_TIMEOUT_MS;
+        const timeout =
+          numberOf(request.requestTimeout) > 0 ? numberOf(request.requestTimeout) : DEFAULT_REQUEST_TIMEOUT_MS;
         let ended: ((value: { completed: boolean; variables: Record<string, unknown> }) => void) | undefined;
-        const end = new Promise<{ completed: boolean; variables: Record<string, unknown> }>((resolve) => (ended = resolve));
+        const end = new Promise<{ completed: boolean; variables: Record<string, unknown> }>(
+          (resolve) => (ended = resolve),
+        );
         let unsubscribe: () => void = () => undefined;
         const created = await engine.execute((processor) => {
           const result = processor.createProcessInstance(input);
@@ -248,7 +254,9 @@ export class Gateway {
         const variables =
           fetch.length === 0
             ? outcome.variables
-            : Object.fromEntries(fetch.filter((name) => name in outcome.variables).map((name) => [name, outcome.variables[name]]));
+            : Object.fromEntries(
+                fetch.filter((name) => name in outcome.variables).map((name) => [name, outcome.variables[name]]),
+              );
         return { ...created, variables: JSON.stringify(variables), tenantId: DEFAULT_TENANT };
       }),
 
@@ -273,7 +281,11 @@ export class Gateway {
           keyOf(instruction.elementInstanceKey),
         );
         await engine.execute((processor) =>
-          processor.modifyProcessInstance({ processInstanceKey: keyOf(request.processInstanceKey), activate, terminate }),
+          processor.modifyProcessInstance({
+            processInstanceKey: keyOf(request.processInstanceKey),
+            activate,
+            terminate,
+          }),
         );
         return {};
       }),
@@ -312,12 +324,16 @@ export class Gateway {
       }),
 
       UpdateJobRetries: this.unary(async (request) => {
-        await engine.execute((processor) => processor.updateJobRetries(keyOf(request.jobKey), numberOf(request.retries)));
+        await engine.execute((processor) =>
+          processor.updateJobRetries(keyOf(request.jobKey), numberOf(request.retries)),
+        );
         return {};
       }),
 
       UpdateJobTimeout: this.unary(async (request) => {
-        await engine.execute((processor) => processor.updateJobTimeout(keyOf(request.jobKey), numberOf(request.timeout)));
+        await engine.execute((processor) =>
+          processor.updateJobTimeout(keyOf(request.jobKey), numberOf(request.timeout)),
+        );
         return {};
       }),
 
@@ -377,16 +393,28 @@ export class Gateway {
       bpmnProcessId: bpmnProcessId || undefined,
       version: numberOf(request.version),
       variables: variablesOf(request.variables, 'variables'),
-      startElementIds: ((request.startInstructions as Json[]) ?? []).map((instruction) => String(instruction.elementId ?? '')),
+      startElementIds: ((request.startInstructions as Json[]) ?? []).map((instruction) =>
+        String(instruction.elementId ?? ''),
+      ),
     };
   }
 
-  private validateJobRequest(request: Json): { type: string; worker: string; timeout: number; fetchVariables: string[] } {
+  private validateJobRequest(request: Json): {
+    type: string;
+    worker: string;
+    timeout: number;
+    fetchVariables: string[];
+  } {
     const type = String(request.type ?? '');
     if (type === '') throw new InvalidRequest('Expected argument type to be a non-empty string');
     const timeout = numberOf(request.timeout);
     if (timeout < 1) throw new InvalidRequest(`Expected argument timeout to be greater than 0, but was ${timeout}`);
-    return { type, worker: String(request.worker ?? ''), timeout, fetchVariables: (request.fetchVariable as string[]) ?? [] };
+    return {
+      type,
+      worker: String(request.worker ?? ''),
+      timeout,
+      fetchVariables: (request.fetchVariable as string[]) ?? [],
+    };
   }
 
   private fail(call: grpc.ServerWritableStream<Json, Json>, error: unknown): void {
@@ -399,7 +427,9 @@ export class Gateway {
     try {
       const maxJobsToActivate = numberOf(call.request.maxJobsToActivate);
       if (maxJobsToActivate < 1) {
-        throw new InvalidRequest(`Expected argument maxJobsToActivate to be greater than 0, but was ${maxJobsToActivate}`);
+        throw new InvalidRequest(
+          `Expected argument maxJobsToActivate to be greater than 0, but was ${maxJobsToActivate}`,
+        );
       }
       input = { ...this.validateJobRequest(call.request), maxJobsToActivate };
     } catch (error) {

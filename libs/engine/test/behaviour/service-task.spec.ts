@@ -10,12 +10,22 @@ describe('a service task', () => {
   it('hands its job to a worker with headers and variables, and completing it completes the instance', async () => {
     // given
     const deployment = await zeebe.deploy(import.meta.dirname, 'service-task.bpmn');
-    const process = (deployment.deployments[0] as { process: { bpmnProcessId: string; version: number } }).process;
+    const process = (deployment.deployments[0] as unknown as { process: { bpmnProcessId: string; version: number } })
+      .process;
     expect(process).to.include({ bpmnProcessId: 'service-task', version: 1 });
-    const instance = await zeebe.client.createProcessInstance({ bpmnProcessId: 'service-task', variables: { dossier: 'HS-1' } });
+    const instance = await zeebe.client.createProcessInstance({
+      bpmnProcessId: 'service-task',
+      variables: { dossier: 'HS-1' },
+    });
 
     // when
-    const [job] = await zeebe.client.activateJobs({ type: 'do-work', worker: 'spec', maxJobsToActivate: 5, timeout: 30_000, requestTimeout: -1 });
+    const [job] = await zeebe.client.activateJobs({
+      type: 'do-work',
+      worker: 'spec',
+      maxJobsToActivate: 5,
+      timeout: 30_000,
+      requestTimeout: -1,
+    });
     await zeebe.client.completeJob({ jobKey: job.key, variables: { approved: true } });
 
     // then

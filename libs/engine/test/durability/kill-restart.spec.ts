@@ -40,7 +40,13 @@ describe('an engine killed with SIGKILL mid-load', function () {
       while (!killed) {
         try {
           // A short job timeout: jobs activated but not completed before the kill come back after it.
-          const jobs = await client.activateJobs({ type: 'durable-work', worker: 'before', maxJobsToActivate: 16, timeout: JOB_TIMEOUT_MS, requestTimeout: -1 });
+          const jobs = await client.activateJobs({
+            type: 'durable-work',
+            worker: 'before',
+            maxJobsToActivate: 16,
+            timeout: JOB_TIMEOUT_MS,
+            requestTimeout: -1,
+          });
           await Promise.all(
             jobs.map(async (job) => {
               await client.completeJob({ jobKey: job.key, variables: { worked: true } });
@@ -78,16 +84,28 @@ describe('an engine killed with SIGKILL mid-load', function () {
       const workedAgain: string[] = [];
       const giveUpAt = Date.now() + 30_000;
       while (![...ackedInstances].every((key) => reported.has(key)) && Date.now() < giveUpAt) {
-        const work = await after.activateJobs({ type: 'durable-work', worker: 'after', maxJobsToActivate: 200, timeout: 60_000, requestTimeout: -1 });
+        const work = await after.activateJobs({
+          type: 'durable-work',
+          worker: 'after',
+          maxJobsToActivate: 200,
+          timeout: 60_000,
+          requestTimeout: -1,
+        });
         for (const job of work) {
           if (ackedWork.has(job.processInstanceKey)) workedAgain.push(job.processInstanceKey);
           await after.completeJob({ jobKey: job.key, variables: { worked: true } });
         }
         // Long poll when idle: jobs still held by the killed worker time out and come back.
-        const reports = await after.activateJobs({ type: 'durable-report', worker: 'after', maxJobsToActivate: 200, timeout: 60_000, requestTimeout: work.length > 0 ? -1 : 500 });
+        const reports = await after.activateJobs({
+          type: 'durable-report',
+          worker: 'after',
+          maxJobsToActivate: 200,
+          timeout: 60_000,
+          requestTimeout: work.length > 0 ? -1 : 500,
+        });
         for (const job of reports) {
           expect(job.variables).to.deep.equal({ worked: true });
-          await after.completeJob({ jobKey: job.key });
+          await after.completeJob({ jobKey: job.key, variables: {} });
           reported.add(job.processInstanceKey);
         }
       }

@@ -17,13 +17,19 @@ export interface EngineProcess {
 
 /** Runs the engine CLI (`npm run engine`'s entry point) as a child process on a data dir. */
 export function startEngineProcess(dataDir: string): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', cli, '--port', '0', '--data-dir', dataDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', cli, '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

@@ -25,7 +25,7 @@ export interface TestEngine {
   readonly dataDir: string;
   readonly records: EngineRecord[];
   /** Deploys a fixture file by path (relative to the calling spec's folder, pass import.meta.dirname). */
-  deploy(dir: string, ...files: string[]): Promise<Awaited<ReturnType<ZeebeGrpcClient['deployResource']>>>;
+  deploy(dir: string, ...files: string[]): ReturnType<ZeebeGrpcClient['deployResources']>;
   advance(ms: number): Promise<void>;
   /** Resolves when a record matching the predicate is (or already was) written. */
   waitFor(predicate: (record: EngineRecord) => boolean, what: string, timeoutMs?: number): Promise<EngineRecord>;
@@ -44,7 +44,9 @@ export function clientFor(port: number, options: { retry?: boolean } = {}): Zeeb
   return camunda.getZeebeGrpcApiClient();
 }
 
-export async function startTestEngine(options: { clock?: ControlledClock; dataDir?: string } = {}): Promise<TestEngine> {
+export async function startTestEngine(
+  options: { clock?: ControlledClock; dataDir?: string } = {},
+): Promise<TestEngine> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'motcua-engine-'));
   const clock = options.clock ?? new ControlledClock();
   const engine = await Engine.open({ dataDir, clock });
@@ -111,17 +113,31 @@ export const passed =
     record.value.elementId === elementId &&
     (processInstanceKey === undefined || record.value.processInstanceKey === processInstanceKey);
 
-export const instanceCompleted = (processInstanceKey: string) => (record: EngineRecord): boolean =>
-  record.valueType === 'PROCESS_INSTANCE' && record.intent === 'ELEMENT_COMPLETED' && record.key === processInstanceKey;
+export const instanceCompleted =
+  (processInstanceKey: string) =>
+  (record: EngineRecord): boolean =>
+    record.valueType === 'PROCESS_INSTANCE' &&
+    record.intent === 'ELEMENT_COMPLETED' &&
+    record.key === processInstanceKey;
 
-export const instanceTerminated = (processInstanceKey: string) => (record: EngineRecord): boolean =>
-  record.valueType === 'PROCESS_INSTANCE' && record.intent === 'ELEMENT_TERMINATED' && record.key === processInstanceKey;
+export const instanceTerminated =
+  (processInstanceKey: string) =>
+  (record: EngineRecord): boolean =>
+    record.valueType === 'PROCESS_INSTANCE' &&
+    record.intent === 'ELEMENT_TERMINATED' &&
+    record.key === processInstanceKey;
 
-export const incidentCreated = (processInstanceKey: string) => (record: EngineRecord): boolean =>
-  record.valueType === 'INCIDENT' && record.intent === 'CREATED' && record.value.processInstanceKey === processInstanceKey;
+export const incidentCreated =
+  (processInstanceKey: string) =>
+  (record: EngineRecord): boolean =>
+    record.valueType === 'INCIDENT' &&
+    record.intent === 'CREATED' &&
+    record.value.processInstanceKey === processInstanceKey;
 
-export const jobCreated = (type: string, processInstanceKey?: string) => (record: EngineRecord): boolean =>
-  record.valueType === 'JOB' &&
-  record.intent === 'CREATED' &&
-  record.value.type === type &&
-  (processInstanceKey === undefined || record.value.processInstanceKey === processInstanceKey);
+export const jobCreated =
+  (type: string, processInstanceKey?: string) =>
+  (record: EngineRecord): boolean =>
+    record.valueType === 'JOB' &&
+    record.intent === 'CREATED' &&
+    record.value.type === type &&
+    (processInstanceKey === undefined || record.value.processInstanceKey === processInstanceKey);
