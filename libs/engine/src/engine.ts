@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Clock } from './core/clock.ts';
 import { systemClock } from './core/clock.ts';
 import type { ProcessModel } from './core/model.ts';
@@ -11,6 +9,7 @@ import type { DeployedProcess, StateSnapshot } from './core/state.ts';
 import { parseBpmn } from './bpmn/parse.ts';
 import { Journal } from './journal/index.ts';
 import { JobConsumerRegistry } from './job-consumers.ts';
+import { lockDirectory } from './directory-lock.ts';
 
 export interface EngineOptions {
   /** Where the journal and snapshots live. */
@@ -26,42 +25,6 @@ export interface EngineOptions {
 
 /** The engine stopped accepting commands (shutting down). */
 export class EngineClosedError extends Error {}
-
-/** Another live engine holds the data dir. */
-export class DataDirLockedError extends Error {}
-
-/** One engine per data dir: a lock file with the owner's pid; a dead owner's lock (after kill -9) is taken over. */
-function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, 'engine.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw new DataDirLockedError(
-          `data dir ${dataDir} is in use by another motcua engine (pid ${owner}); stop it first or choose another data dir`,
-        );
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  throw new DataDirLockedError(`could not lock data dir ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 type InstanceEndListener = (ended: Extract<SideEffect, { kind: 'instanceEnded' }>) => void;
 
@@ -94,7 +57,7 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     const log = options.log ?? (() => undefined);
-    const unlock = lockDataDir(options.dataDir);
+    const unlock = lockDirectory(options.dataDir, 'engine.lock', 'motcua engine');
     try {
       return await Engine.recover(options, log, unlock);
     } catch (error) {

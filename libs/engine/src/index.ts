@@ -1,5 +1,6 @@
 /** @motcua/engine: an embedded engine that speaks Zeebe's gRPC gateway protocol. */
-export { DataDirLockedError, Engine, EngineClosedError } from './engine.ts';
+export { Engine, EngineClosedError } from './engine.ts';
+export { DataDirLockedError, lockDirectory } from './directory-lock.ts';
 export type { EngineOptions } from './engine.ts';
 export { Gateway, GATEWAY_VERSION, startEngineServer } from './gateway/server.ts';
 export { ControlledClock, systemClock } from './core/clock.ts';

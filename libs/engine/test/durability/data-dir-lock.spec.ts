@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirLockedError, Engine } from '../../src/engine.ts';
+import { Engine } from '../../src/engine.ts';
+import { DataDirLockedError } from '../../src/directory-lock.ts';
 
 describe('the data dir lock', () => {
   let dataDir: string;
