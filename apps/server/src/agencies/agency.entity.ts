@@ -1,0 +1,34 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** An agency in the effective-dated tree: province → departments and communes. */
+@Entity('agencies')
+export class Agency {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** QCVN 102:2016-style identifier, e.g. 000.00.12.H10. */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 32 })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  nameVi!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  nameEn!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  level!: 'province' | 'department' | 'commune';
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  parentId!: string | null;
+
+  @Column({ type: 'varchar', length: 1000, default: '' })
+  legalAuthority!: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  effectiveFrom!: string;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  effectiveTo!: string | null;
+}

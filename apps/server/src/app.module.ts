@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
+import type { MotcuaConfig } from './config/config.ts';
+import { CONFIG } from './config/config.module.ts';
+import { HealthController } from './health/health.controller.ts';
+import { Readiness } from './health/readiness.ts';
+import { ZEEBE } from './zeebe/zeebe.ts';
+import { dataSourceOptions } from './database/data-source.ts';
+
+export interface AppContext {
+  config: MotcuaConfig;
+  dataSource: DataSource;
+  zeebe: ZeebeGrpcClient;
+  readiness: Readiness;
+}
+
+/** The Nest application for the api and workers roles; features are added per role. */
+@Module({})
+export class AppModule {
+  static forRoles(context: AppContext): DynamicModule {
+    const { config } = context;
+    // Feature modules by role: each feature adds itself to the list(s) it belongs to.
+    const sharedModules: NonNullable<DynamicModule['imports']> = [];
+    const apiModules: NonNullable<DynamicModule['imports']> = [];
+    const workerModules: NonNullable<DynamicModule['imports']> = [];
+    const roleModules = [
+      ...sharedModules,
+      ...(config.roles.has('api') ? apiModules : []),
+      ...(config.roles.has('workers') ? workerModules : []),
+    ];
+    const controllers = config.roles.has('api') ? [HealthController] : [];
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(config.database),
+          dataSourceFactory: async () => context.dataSource,
+        }),
+        ...roleModules,
+      ],
+      controllers,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: ZEEBE, useValue: context.zeebe },
+        { provide: Readiness, useValue: context.readiness },
+      ],
+      exports: [CONFIG, ZEEBE, Readiness],
+    };
+  }
+}

@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+
+/**
+ * The one place motcua reads its environment. Every variable is validated at boot; a bad value
+ * stops the start with a message naming the variable, what was given and what is expected.
+ * Defaults make `npm start` work on a fresh machine.
+ */
+
+export const ROLES = ['engine', 'api', 'workers'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface MotcuaConfig {
+  roles: ReadonlySet<Role>;
+  dataDir: string;
+  http: { host: string; port: number };
+  engine: { host: string; port: number };
+  /** Where api and workers find Zeebe: the embedded engine when that role runs here, else ZEEBE_GRPC_ADDRESS. */
+  zeebe: { address: string; embedded: boolean };
+  database: { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+  smtp: { url?: string; from: string };
+  tracking: { ratePerMinute: number };
+  uploads: { maxBytes: number };
+  signing: { keyPath?: string; certPath?: string; chainPaths: string[] };
+  sessionTtlHours: number;
+  publicBaseUrl: string;
+}
+
+/** One documented variable: its name, default and what it means (the README table is checked against this list). */
+export interface VariableSpec {
+  name: string;
+  default: string;
+  description: string;
+}
+
+export const VARIABLES: readonly VariableSpec[] = [
+  {
+    name: 'MOTCUA_ROLES',
+    default: 'engine,api,workers',
+    description: 'roles this process runs (engine, api, workers)',
+  },
+  { name: 'MOTCUA_DATA_DIR', default: './data', description: 'SQLite file, engine journal, files, keys, e-mails' },
+  { name: 'MOTCUA_HTTP_HOST', default: '127.0.0.1', description: 'HTTP listen address of the api role' },
+  { name: 'MOTCUA_HTTP_PORT', default: '3000', description: 'HTTP port of the api role (0 = any free port)' },
+  { name: 'MOTCUA_ENGINE_HOST', default: '127.0.0.1', description: 'listen address of the embedded engine gateway' },
+  { name: 'MOTCUA_ENGINE_PORT', default: '26500', description: 'gRPC port of the embedded engine (0 = any free port)' },
+  {
+    name: 'ZEEBE_GRPC_ADDRESS',
+    default: 'grpc://127.0.0.1:26500',
+    description:
+      'Zeebe gateway used by api and workers when the engine role is off (with the CAMUNDA_* client variables)',
+  },
+  {
+    name: 'DATABASE_URL',
+    default: '(SQLite under the data dir)',
+    description: 'mysql://user:pass@host:3306/db for MySQL 8 / MariaDB',
+  },
+  {
+    name: 'MOTCUA_SMTP_URL',
+    default: '(unset: e-mails kept as .eml under the data dir)',
+    description: 'smtp://user:pass@host:587',
+  },
+  {
+    name: 'MOTCUA_MAIL_FROM',
+    default: 'motcua <no-reply@motcua.local>',
+    description: 'sender of notification e-mails',
+  },
+  {
+    name: 'MOTCUA_TRACKING_RATE_PER_MINUTE',
+    default: '20',
+    description: 'dossier tracking lookups allowed per client address per minute',
+  },
+  { name: 'MOTCUA_UPLOAD_MAX_BYTES', default: '10485760', description: 'largest accepted attachment (bytes)' },
+  {
+    name: 'MOTCUA_SIGNING_KEY',
+    default: '(unset: a local test CA and keys under the data dir)',
+    description: 'PEM private key of the organisation',
+  },
+  { name: 'MOTCUA_SIGNING_CERT', default: '(unset)', description: 'PEM certificate matching MOTCUA_SIGNING_KEY' },
+  { name: 'MOTCUA_SIGNING_CHAIN', default: '(unset)', description: 'comma-separated PEM files of the issuing chain' },
+  { name: 'MOTCUA_SESSION_TTL_HOURS', default: '12', description: 'lifetime of a browser session' },
+  {
+    name: 'MOTCUA_PUBLIC_BASE_URL',
+    default: 'http://127.0.0.1:3000',
+    description: 'public address used in e-mails and QR codes',
+  },
+];
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}='${raw}' is not valid: expected a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL (expected ${protocols.map((p) => `${p}//...`).join(' or ')})`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(
+      `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got '${parsed.protocol}//'`,
+    );
+  }
+  return raw;
+}
+
+/** Reads and validates the environment; throws ConfigError listing the first problem found. */
+export function loadConfig(env: Env = process.env): MotcuaConfig {
+  const known = new Set(VARIABLES.map((variable) => variable.name));
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('MOTCUA_') && !known.has(name) && !name.startsWith('MOTCUA_TEST_')) {
+      throw new ConfigError(
+        `${name} is not a motcua setting (known: ${[...known].filter((n) => n.startsWith('MOTCUA_')).join(', ')})`,
+      );
+    }
+  }
+  const rolesText = env.MOTCUA_ROLES ?? 'engine,api,workers';
+  const roleNames = rolesText
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
+  if (roleNames.length === 0) throw new ConfigError(`MOTCUA_ROLES is empty: expected some of ${ROLES.join(', ')}`);
+  for (const role of roleNames) {
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError(`MOTCUA_ROLES contains '${role}': expected a comma-separated list of ${ROLES.join(', ')}`);
+    }
+  }
+  const roles = new Set(roleNames as Role[]);
+  const dataDir = resolve(env.MOTCUA_DATA_DIR || './data');
+  const engine = {
+    host: env.MOTCUA_ENGINE_HOST || '127.0.0.1',
+    port: integer(env, 'MOTCUA_ENGINE_PORT', 26500, 0, 65535),
+  };
+  const zeebeAddress = url(env, 'ZEEBE_GRPC_ADDRESS', ['grpc:', 'grpcs:']) ?? 'grpc://127.0.0.1:26500';
+  const databaseUrl = url(env, 'DATABASE_URL', ['mysql:', 'mariadb:']);
+  const chain = (env.MOTCUA_SIGNING_CHAIN ?? '')
+    .split(',')
+    .map((path) => path.trim())
+    .filter(Boolean);
+  if (Boolean(env.MOTCUA_SIGNING_KEY) !== Boolean(env.MOTCUA_SIGNING_CERT)) {
+    throw new ConfigError(
+      'MOTCUA_SIGNING_KEY and MOTCUA_SIGNING_CERT must be set together (or neither, for the local test CA)',
+    );
+  }
+  const http = { host: env.MOTCUA_HTTP_HOST || '127.0.0.1', port: integer(env, 'MOTCUA_HTTP_PORT', 3000, 0, 65535) };
+  return {
+    roles,
+    dataDir,
+    http,
+    engine,
+    zeebe: { address: zeebeAddress, embedded: roles.has('engine') },
+    database: databaseUrl
+      ? { type: 'mysql', url: databaseUrl.replace(/^mariadb:/, 'mysql:') }
+      : { type: 'sqlite', path: resolve(dataDir, 'motcua.sqlite') },
+    smtp: {
+      url: url(env, 'MOTCUA_SMTP_URL', ['smtp:', 'smtps:']),
+      from: env.MOTCUA_MAIL_FROM || 'motcua <no-reply@motcua.local>',
+    },
+    tracking: { ratePerMinute: integer(env, 'MOTCUA_TRACKING_RATE_PER_MINUTE', 20, 1, 10_000_000) },
+    uploads: { maxBytes: integer(env, 'MOTCUA_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
+    signing: {
+      keyPath: env.MOTCUA_SIGNING_KEY ? resolve(env.MOTCUA_SIGNING_KEY) : undefined,
+      certPath: env.MOTCUA_SIGNING_CERT ? resolve(env.MOTCUA_SIGNING_CERT) : undefined,
+      chainPaths: chain.map((path) => resolve(path)),
+    },
+    sessionTtlHours: integer(env, 'MOTCUA_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || `http://${http.host}:${http.port || 3000}`,
+  };
+}

@@ -1,0 +1,6 @@
+import { Agency } from '../agencies/agency.entity.ts';
+import { Group } from '../users/group.entity.ts';
+import { User } from '../users/user.entity.ts';
+
+/** Every entity; each feature adds its own here. */
+export const ENTITIES = [Agency, User, Group];
