@@ -9,6 +9,11 @@ import { HealthController } from './health/health.controller.ts';
 import { Readiness } from './health/readiness.ts';
 import { ZEEBE } from './zeebe/zeebe.ts';
 import { dataSourceOptions } from './database/data-source.ts';
+import { AgenciesModule } from './agencies/agencies.module.ts';
+import { AuditModule } from './audit/audit.module.ts';
+import { AuthModule } from './auth/auth.module.ts';
+import { CommonModule } from './common/common.module.ts';
+import { UsersModule } from './users/users.module.ts';
 
 export interface AppContext {
   config: MotcuaConfig;
@@ -24,7 +29,9 @@ export class AppModule {
     const { config } = context;
     // Feature modules by role: each feature adds itself to the list(s) it belongs to.
     const sharedModules: NonNullable<DynamicModule['imports']> = [];
+    sharedModules.push(AuditModule, AgenciesModule, UsersModule);
     const apiModules: NonNullable<DynamicModule['imports']> = [];
+    apiModules.push(CommonModule, AuthModule);
     const workerModules: NonNullable<DynamicModule['imports']> = [];
     const roleModules = [
       ...sharedModules,

@@ -23,6 +23,21 @@ export class Agency {
   @Column({ type: 'varchar', length: 36, nullable: true })
   parentId!: string | null;
 
+  /**
+   * The agency's role in the tree, kebab-case (e.g. province-people-committee, commune-people-committee,
+   * commune-police, social-insurance): a service's competentAgencyRole resolves to the agency with it.
+   */
+  @Column({ type: 'varchar', length: 64, default: '' })
+  role!: string;
+
+  /**
+   * The territorial unit (a commune or the province) whose area this agency serves, when that is not
+   * the agency itself: a commune police station sits under the provincial police in the tree but
+   * serves its commune. Null for the communes and the province themselves.
+   */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  jurisdictionId!: string | null;
+
   @Column({ type: 'varchar', length: 1000, default: '' })
   legalAuthority!: string;
 

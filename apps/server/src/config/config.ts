@@ -23,6 +23,10 @@ export interface MotcuaConfig {
   signing: { keyPath?: string; certPath?: string; chainPaths: string[] };
   sessionTtlHours: number;
   publicBaseUrl: string;
+  /** bcrypt cost of new password hashes: 12; only tests lower it (MOTCUA_TEST_PASSWORD_HASH_COST). */
+  passwordHashCost: number;
+  /** Seed the demo province, agencies and users (README "Demo users") into an empty users table. */
+  demoSeed: boolean;
 }
 
 /** One documented variable: its name, default and what it means (the README table is checked against this list). */
@@ -79,6 +83,12 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'MOTCUA_SIGNING_CHAIN', default: '(unset)', description: 'comma-separated PEM files of the issuing chain' },
   { name: 'MOTCUA_SESSION_TTL_HOURS', default: '12', description: 'lifetime of a browser session' },
   {
+    name: 'MOTCUA_DEMO_SEED',
+    default: 'true',
+    description:
+      'seed the demo agencies and users (README "Demo users") when the users table is empty; false in production',
+  },
+  {
     name: 'MOTCUA_PUBLIC_BASE_URL',
     default: 'http://127.0.0.1:3000',
     description: 'public address used in e-mails and QR codes',
@@ -97,6 +107,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name}='${raw}' is not valid: expected a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name}='${raw}' is not valid: expected true or false`);
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -176,6 +194,9 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
       chainPaths: chain.map((path) => resolve(path)),
     },
     sessionTtlHours: integer(env, 'MOTCUA_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    // A test-only setting: bcrypt at cost 12 takes ~0.3 s per hash in pure JS, too slow for suites that log in often.
+    passwordHashCost: integer(env, 'MOTCUA_TEST_PASSWORD_HASH_COST', 12, 4, 15),
+    demoSeed: boolean(env, 'MOTCUA_DEMO_SEED', true),
     publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || `http://${http.host}:${http.port || 3000}`,
   };
 }

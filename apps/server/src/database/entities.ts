@@ -1,6 +1,8 @@
 import { Agency } from '../agencies/agency.entity.ts';
+import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { AuthSession } from '../auth/auth-session.entity.ts';
 import { Group } from '../users/group.entity.ts';
 import { User } from '../users/user.entity.ts';
 
 /** Every entity; each feature adds its own here. */
-export const ENTITIES = [Agency, User, Group];
+export const ENTITIES = [Agency, User, Group, AuditEntry, AuthSession];

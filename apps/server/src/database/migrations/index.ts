@@ -1,4 +1,12 @@
 import { CreateAgenciesUsersGroups1795760000000 } from './1795760000000-create-agencies-users-groups.ts';
+import { CreateAuditEntries1795761000000 } from './1795761000000-create-audit-entries.ts';
+import { CreateAuthSessions1795761000100 } from './1795761000100-create-auth-sessions.ts';
+import { AddAgencyRole1795761000200 } from './1795761000200-add-agency-role.ts';
 
 /** Every migration, oldest first. Never edit one after it landed: add a new one. */
-export const MIGRATIONS = [CreateAgenciesUsersGroups1795760000000];
+export const MIGRATIONS = [
+  CreateAgenciesUsersGroups1795760000000,
+  CreateAuditEntries1795761000000,
+  CreateAuthSessions1795761000100,
+  AddAgencyRole1795761000200,
+];
