@@ -1191,7 +1191,8 @@ export class Processor {
               .map((item) => item.trim())
               .filter(Boolean)
           : this.evaluate(expression, instance.key, 'EXTRACT_VALUE_ERROR');
-      const items = typeof value === 'string' ? [value] : value;
+      // A FEEL expression must give a list, as on Zeebe 8.5 (a single string is an incident there too).
+      const items = value;
       if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
         throw new IncidentSignal(
           'EXTRACT_VALUE_ERROR',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { TestEngine } from '../../support/test-engine.ts';
-import { instanceCompleted, startTestEngine } from '../../support/test-engine.ts';
+import { incidentCreated, instanceCompleted, jobCreated, startTestEngine } from '../../support/test-engine.ts';
 
 describe('a job-based user task', () => {
   let zeebe: TestEngine;
@@ -36,5 +36,29 @@ describe('a job-based user task', () => {
     });
     await zeebe.client.completeJob({ jobKey: job.key, variables: { decision: 'approve' } });
     await zeebe.waitFor(instanceCompleted(instance.processInstanceKey), 'instance completed');
+  });
+
+  it('takes candidate groups from a FEEL list, and raises an incident when the expression gives a single string (as Zeebe 8.5)', async () => {
+    // given
+    await zeebe.deploy(import.meta.dirname, 'user-task-groups-expression.bpmn');
+
+    // when
+    const listed = await zeebe.client.createProcessInstance({
+      bpmnProcessId: 'user-task-groups-expression',
+      variables: { groups: ['desk@000.00.12.H10'] },
+    });
+    const single = await zeebe.client.createProcessInstance({
+      bpmnProcessId: 'user-task-groups-expression',
+      variables: { groups: 'desk@000.00.12.H10' },
+    });
+
+    // then
+    const job = await zeebe.waitFor(
+      jobCreated('io.camunda.zeebe:userTask', listed.processInstanceKey),
+      'user task job',
+    );
+    expect(job.value.customHeaders).to.include({ 'io.camunda.zeebe:candidateGroups': '["desk@000.00.12.H10"]' });
+    const incident = await zeebe.waitFor(incidentCreated(single.processInstanceKey), 'incident');
+    expect(incident.value).to.include({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'review' });
   });
 });
