@@ -9,6 +9,7 @@ import { HealthController } from './health/health.controller.ts';
 import { Readiness } from './health/readiness.ts';
 import { ZEEBE } from './zeebe/zeebe.ts';
 import { dataSourceOptions } from './database/data-source.ts';
+import { AdminModule } from './admin/admin.module.ts';
 import { AgenciesModule } from './agencies/agencies.module.ts';
 import { AuditModule } from './audit/audit.module.ts';
 import { AuthModule } from './auth/auth.module.ts';
@@ -31,7 +32,7 @@ export class AppModule {
     const sharedModules: NonNullable<DynamicModule['imports']> = [];
     sharedModules.push(AuditModule, AgenciesModule, UsersModule);
     const apiModules: NonNullable<DynamicModule['imports']> = [];
-    apiModules.push(CommonModule, AuthModule);
+    apiModules.push(CommonModule, AuthModule, AdminModule);
     const workerModules: NonNullable<DynamicModule['imports']> = [];
     const roleModules = [
       ...sharedModules,

@@ -1,5 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+export const AGENCY_LEVELS = ['province', 'department', 'commune'] as const;
+export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
+
 /** An agency in the effective-dated tree: province → departments and communes. */
 @Entity('agencies')
 export class Agency {
@@ -18,7 +21,7 @@ export class Agency {
   nameEn!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  level!: 'province' | 'department' | 'commune';
+  level!: AgencyLevel;
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   parentId!: string | null;
@@ -44,6 +47,7 @@ export class Agency {
   @Column({ type: 'varchar', length: 10 })
   effectiveFrom!: string;
 
+  /** Last day in force (inclusive); null while in force. */
   @Column({ type: 'varchar', length: 10, nullable: true })
   effectiveTo!: string | null;
 }
