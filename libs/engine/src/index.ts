@@ -9,3 +9,4 @@ export { Rejection } from './core/processor.ts';
 export type { ActivatedJob } from './core/processor.ts';
 export type { EngineRecord, ValueType } from './core/records.ts';
 export { parseBpmn, DeploymentRejection } from './bpmn/parse.ts';
+export type { DeploymentProblem } from './bpmn/parse.ts';

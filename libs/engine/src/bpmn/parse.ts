@@ -35,6 +35,8 @@ const REASON_PREFIX = 'Expected to deploy new resources, but encountered the fol
 export class DeploymentRejection extends Error {
   /** Every problem, each as `Element '<id>': <text>` (or just `<text>` for the resource as a whole). */
   readonly problems: string[];
+  /** The same problems as data, for callers that report them per element (the server's bundle validator). */
+  readonly details: readonly DeploymentProblem[];
   /** The rejection reason without the `Command 'CREATE' rejected ...` prefix, as in Zeebe's rejection record. */
   readonly reason: string;
   readonly resourceName: string;
@@ -45,6 +47,7 @@ export class DeploymentRejection extends Error {
     this.name = 'DeploymentRejection';
     this.resourceName = resourceName;
     this.reason = reason;
+    this.details = problems.map((problem) => ({ ...problem }));
     this.problems = problems.map((p) => (p.elementId === undefined ? p.text : `Element '${p.elementId}': ${p.text}`));
   }
 }
