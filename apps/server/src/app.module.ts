@@ -15,6 +15,9 @@ import { AuditModule } from './audit/audit.module.ts';
 import { AuthModule } from './auth/auth.module.ts';
 import { CommonModule } from './common/common.module.ts';
 import { UsersModule } from './users/users.module.ts';
+import { DossiersApiModule } from './dossiers/dossiers-api.module.ts';
+import { DossiersCoreModule } from './dossiers/dossiers-core.module.ts';
+import { DossierWorkersModule } from './workers/dossier-workers.module.ts';
 
 export interface AppContext {
   config: MotcuaConfig;
@@ -34,6 +37,9 @@ export class AppModule {
     const apiModules: NonNullable<DynamicModule['imports']> = [];
     apiModules.push(CommonModule, AuthModule, AdminModule);
     const workerModules: NonNullable<DynamicModule['imports']> = [];
+    sharedModules.push(DossiersCoreModule);
+    apiModules.push(DossiersApiModule);
+    workerModules.push(DossierWorkersModule);
     const roleModules = [
       ...sharedModules,
       ...(config.roles.has('api') ? apiModules : []),

@@ -3,6 +3,7 @@ import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { AuthSession } from '../auth/auth-session.entity.ts';
 import { Group } from '../users/group.entity.ts';
 import { User } from '../users/user.entity.ts';
+import { DOSSIER_ENTITIES } from '../dossiers/dossier-entities.ts';
 
 /** Every entity; each feature adds its own here. */
-export const ENTITIES = [Agency, User, Group, AuditEntry, AuthSession];
+export const ENTITIES = [Agency, User, Group, AuditEntry, AuthSession, ...DOSSIER_ENTITIES];

@@ -2,6 +2,8 @@ import { CreateAgenciesUsersGroups1795760000000 } from './1795760000000-create-a
 import { CreateAuditEntries1795761000000 } from './1795761000000-create-audit-entries.ts';
 import { CreateAuthSessions1795761000100 } from './1795761000100-create-auth-sessions.ts';
 import { AddAgencyRole1795761000200 } from './1795761000200-add-agency-role.ts';
+import { CreateDossiers1795763000000 } from './1795763000000-create-dossiers.ts';
+import { CreateNotifications1795763500000 } from './1795763500000-create-notifications.ts';
 
 /** Every migration, oldest first. Never edit one after it landed: add a new one. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   CreateAuditEntries1795761000000,
   CreateAuthSessions1795761000100,
   AddAgencyRole1795761000200,
+  CreateDossiers1795763000000,
+  CreateNotifications1795763500000,
 ];

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DossiersController } from './dossiers.controller.ts';
+import { DossiersService } from './dossiers.service.ts';
+import { ProcessStarter } from './process-starter.service.ts';
+import { UploadInterceptor } from './upload.interceptor.ts';
+
+/** The citizen's and desk's dossier endpoints (api role). */
+@Module({
+  controllers: [DossiersController],
+  providers: [DossiersService, ProcessStarter, UploadInterceptor],
+  exports: [DossiersService, ProcessStarter],
+})
+export class DossiersApiModule {}
