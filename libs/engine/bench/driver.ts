@@ -11,7 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import type { ZBWorkerTaskHandler } from '@camunda8/sdk/dist/zeebe/lib/interfaces-1.0.js';
-import { closedLoop, type Done, type LoadTarget, numberFlag, openLoop, parseFlags, RESULT_PREFIX } from './load.ts';
+import {
+  closedLoop,
+  type Done,
+  type LatencyResult,
+  type LoadTarget,
+  numberFlag,
+  openLoop,
+  parseFlags,
+  RESULT_PREFIX,
+  type ThroughputResult,
+} from './load.ts';
 
 const BPMN = fileURLToPath(new URL('./one-task.bpmn', import.meta.url));
 const PROCESS_ID = 'bench-one-task';
@@ -113,13 +123,21 @@ async function main(): Promise<void> {
 
   // A short settle so the worker's first Topology/ActivateJobs (or the stream) are in place before load starts.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  log(`${mode}: closed loop, ${concurrency} in flight, ${warmupSeconds} s warm-up + ${seconds} s`);
-  const throughput = await closedLoop(target, { concurrency, warmupSeconds, seconds });
-  log(
-    `${mode}: ${throughput.piPerSecond} PI/s; open loop at ${rate}/s, ${warmupSeconds} s warm-up + ${latencySeconds} s`,
-  );
-  const latency = await openLoop(target, { rate, warmupSeconds, seconds: latencySeconds });
-  log(`${mode}: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, kept up: ${latency.keptUp}`);
+  // --phase throughput|latency runs only one of the two (for experiments); default: both, throughput first.
+  const phase = flags.phase ?? 'both';
+  let throughput: ThroughputResult | undefined;
+  let latency: LatencyResult | undefined;
+  if (phase === 'both' || phase === 'throughput') {
+    log(`${mode}: closed loop, ${concurrency} in flight, ${warmupSeconds} s warm-up + ${seconds} s`);
+    throughput = await closedLoop(target, { concurrency, warmupSeconds, seconds });
+    log(`${mode}: ${throughput.piPerSecond} PI/s`);
+  }
+  if (phase === 'both' || phase === 'latency') {
+    log(`${mode}: open loop at ${rate}/s, ${warmupSeconds} s warm-up + ${latencySeconds} s`);
+    latency = await openLoop(target, { rate, warmupSeconds, seconds: latencySeconds });
+    log(`${mode}: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, kept up: ${latency.keptUp}`);
+  }
+  const cpu = process.cpuUsage();
 
   const result = {
     mode,
@@ -127,6 +145,7 @@ async function main(): Promise<void> {
     maxJobsToActivate: mode === 'polling' ? maxJobs : undefined,
     throughput,
     latency,
+    driverCpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
     unmatchedCompletions: early.size,
   };
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);

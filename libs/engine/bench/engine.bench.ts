@@ -22,9 +22,9 @@ const ENGINE_CLI = join(ROOT, 'libs/engine/src/cli.ts');
 const RESULTS = join(BENCH_DIR, 'RESULTS.md');
 const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
 const READY = /listening on 127\.0\.0\.1:(\d+)/;
-// bpmn-engine runs in-process: a window of in-flight instances only adds live objects and GC work there, so its
-// throughput is measured with its own (best) window — see RESULTS.md.
-const PEER_CONCURRENCY = 200;
+// bpmn-engine runs in-process, where a window of in-flight instances only adds live objects and GC work: its
+// throughput is measured with the window that suited it best here (1–200 tried: within ~10 %, 20 a little ahead).
+const PEER_CONCURRENCY = 20;
 
 type TargetName = 'engine' | 'noop' | 'bpmn-engine';
 type Mode = 'streaming' | 'polling' | 'in-process';
@@ -38,6 +38,8 @@ interface RunResult {
   throughput?: ThroughputResult;
   latency?: LatencyResult;
   serverCpuSeconds?: number;
+  /** the machine's 1-minute load average when this run started and ended: other processes compete for the 2 cores */
+  load?: [number, number];
   error?: string;
 }
 
@@ -278,16 +280,18 @@ function table(runs: RunResult[], settings: Settings): string {
     'max ms',
     'kept up',
     'server CPU s',
+    'load 1m',
   ];
   const rows = runs.map((run) =>
     run.error
-      ? [LABELS[run.target], modeLabel(run), `failed: ${run.error.split('\n')[0]}`, '', '', '', '', '', '']
+      ? [LABELS[run.target], modeLabel(run), `failed: ${run.error.split('\n')[0]}`, '', '', '', '', '', '', '']
       : [
           LABELS[run.target],
           modeLabel(run),
           fmt(run.throughput?.piPerSecond),
           ...latencyCells(run.latency),
           fmt(run.serverCpuSeconds),
+          run.load ? `${fmt(run.load[0], 2)} → ${fmt(run.load[1], 2)}` : 'n/a',
         ],
   );
   return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
@@ -450,7 +454,8 @@ async function main(): Promise<void> {
     for (const target of ['noop', 'engine'] as const) {
       if (!settings.targets.includes(target)) continue;
       try {
-        runs.push(await runGrpc(target, mode, settings));
+        const load = os.loadavg()[0];
+        runs.push({ ...(await runGrpc(target, mode, settings)), load: [load, os.loadavg()[0]] });
       } catch (error) {
         log(`${target} / ${mode} failed: ${(error as Error).message}`);
         runs.push({ target, mode, error: (error as Error).message });
@@ -459,7 +464,8 @@ async function main(): Promise<void> {
   }
   if (settings.targets.includes('bpmn-engine')) {
     try {
-      runs.push(await runBpmnEngine(settings));
+      const load = os.loadavg()[0];
+      runs.push({ ...(await runBpmnEngine(settings)), load: [load, os.loadavg()[0]] });
     } catch (error) {
       log(`bpmn-engine failed: ${(error as Error).message}`);
       runs.push({ target: 'bpmn-engine', mode: 'in-process', error: (error as Error).message });
