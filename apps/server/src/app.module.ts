@@ -15,6 +15,8 @@ import { AuditModule } from './audit/audit.module.ts';
 import { AuthModule } from './auth/auth.module.ts';
 import { CommonModule } from './common/common.module.ts';
 import { UsersModule } from './users/users.module.ts';
+import { StalledJobsApiModule, StalledJobsModule } from './stalled-jobs/stalled-jobs.module.ts';
+import { TaskBridgeModule, TasksModule } from './tasks/tasks.module.ts';
 import { DossiersApiModule } from './dossiers/dossiers-api.module.ts';
 import { DossiersCoreModule } from './dossiers/dossiers-core.module.ts';
 import { DossierWorkersModule } from './workers/dossier-workers.module.ts';
@@ -40,6 +42,9 @@ export class AppModule {
     sharedModules.push(DossiersCoreModule);
     apiModules.push(DossiersApiModule);
     workerModules.push(DossierWorkersModule);
+    sharedModules.push(StalledJobsModule);
+    apiModules.push(TasksModule, StalledJobsApiModule);
+    workerModules.push(TaskBridgeModule);
     const roleModules = [
       ...sharedModules,
       ...(config.roles.has('api') ? apiModules : []),

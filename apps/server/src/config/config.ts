@@ -27,6 +27,8 @@ export interface MotcuaConfig {
   passwordHashCost: number;
   /** Seed the demo province, agencies and users (README "Demo users") into an empty users table. */
   demoSeed: boolean;
+  /** The user-task bridge: how long it holds a user-task job, how often it keeps jobs alive, how often it backfills. */
+  tasks: { jobTimeoutMs: number; keepAliveMs: number; backfillMs: number };
 }
 
 /** One documented variable: its name, default and what it means (the README table is checked against this list). */
@@ -87,6 +89,21 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: 'true',
     description:
       'seed the demo agencies and users (README "Demo users") when the users table is empty; false in production',
+  },
+  {
+    name: 'MOTCUA_TASK_JOB_TIMEOUT_MS',
+    default: '600000',
+    description: 'how long the user-task bridge holds a user-task job before Zeebe may hand it out again',
+  },
+  {
+    name: 'MOTCUA_TASK_KEEPALIVE_MS',
+    default: '60000',
+    description: "how often the bridge extends open tasks' jobs, closes cancelled steps and retries completions",
+  },
+  {
+    name: 'MOTCUA_TASK_BACKFILL_MS',
+    default: '30000',
+    description: 'how often the bridge polls for user-task jobs besides the job stream',
   },
   {
     name: 'MOTCUA_PUBLIC_BASE_URL',
@@ -172,6 +189,16 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
       'MOTCUA_SIGNING_KEY and MOTCUA_SIGNING_CERT must be set together (or neither, for the local test CA)',
     );
   }
+  const tasks = {
+    jobTimeoutMs: integer(env, 'MOTCUA_TASK_JOB_TIMEOUT_MS', 600_000, 1_000, 7 * 24 * 3_600_000),
+    keepAliveMs: integer(env, 'MOTCUA_TASK_KEEPALIVE_MS', 60_000, 50, 24 * 3_600_000),
+    backfillMs: integer(env, 'MOTCUA_TASK_BACKFILL_MS', 30_000, 100, 24 * 3_600_000),
+  };
+  if (tasks.keepAliveMs * 2 > tasks.jobTimeoutMs) {
+    throw new ConfigError(
+      `MOTCUA_TASK_KEEPALIVE_MS=${tasks.keepAliveMs} must be at most half of MOTCUA_TASK_JOB_TIMEOUT_MS=${tasks.jobTimeoutMs}, so jobs are extended before they time out`,
+    );
+  }
   const http = { host: env.MOTCUA_HTTP_HOST || '127.0.0.1', port: integer(env, 'MOTCUA_HTTP_PORT', 3000, 0, 65535) };
   return {
     roles,
@@ -198,5 +225,6 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
     passwordHashCost: integer(env, 'MOTCUA_TEST_PASSWORD_HASH_COST', 12, 4, 15),
     demoSeed: boolean(env, 'MOTCUA_DEMO_SEED', true),
     publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || `http://${http.host}:${http.port || 3000}`,
+    tasks,
   };
 }

@@ -3,7 +3,19 @@ import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { AuthSession } from '../auth/auth-session.entity.ts';
 import { Group } from '../users/group.entity.ts';
 import { User } from '../users/user.entity.ts';
+import { Task, TaskCandidateGroup } from '../tasks/task.entity.ts';
+import { StalledJob } from '../stalled-jobs/stalled-job.entity.ts';
 import { DOSSIER_ENTITIES } from '../dossiers/dossier-entities.ts';
 
 /** Every entity; each feature adds its own here. */
-export const ENTITIES = [Agency, User, Group, AuditEntry, AuthSession, ...DOSSIER_ENTITIES];
+export const ENTITIES = [
+  Agency,
+  User,
+  Group,
+  AuditEntry,
+  AuthSession,
+  ...DOSSIER_ENTITIES,
+  Task,
+  TaskCandidateGroup,
+  StalledJob,
+];

@@ -4,6 +4,8 @@ import { CreateAuthSessions1795761000100 } from './1795761000100-create-auth-ses
 import { AddAgencyRole1795761000200 } from './1795761000200-add-agency-role.ts';
 import { CreateDossiers1795763000000 } from './1795763000000-create-dossiers.ts';
 import { CreateNotifications1795763500000 } from './1795763500000-create-notifications.ts';
+import { CreateTasks1795764000000 } from './1795764000000-create-tasks.ts';
+import { CreateStalledJobs1795764000001 } from './1795764000001-create-stalled-jobs.ts';
 
 /** Every migration, oldest first. Never edit one after it landed: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   AddAgencyRole1795761000200,
   CreateDossiers1795763000000,
   CreateNotifications1795763500000,
+  CreateTasks1795764000000,
+  CreateStalledJobs1795764000001,
 ];
