@@ -157,6 +157,8 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
         dossierId: text(job.variables.dossierId) ?? null,
         processInstanceKey: job.processInstanceKey,
         elementId: job.elementId,
+        // the administrator's retry restarts this element instance (StalledJobsService.retry)
+        elementInstanceKey: job.elementInstanceKey,
         type: job.type,
         errorMessage,
       })
