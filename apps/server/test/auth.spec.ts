@@ -343,3 +343,23 @@ for (const { name, env } of testServerDatabases()) {
     });
   });
 }
+
+describe('session cookies behind https', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ MOTCUA_PUBLIC_BASE_URL: 'https://motcua.example.gov.vn' });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('are Secure when the public address is https', async () => {
+    const response = await server.request('POST', '/api/auth/login', {
+      body: { username: 'citizen.an', password: DEMO_PASSWORD },
+    });
+    const cookies = cookiesOf(response.headers);
+    expect(cookies.get('motcua_session')!.attributes).to.include.members(['Secure', 'HttpOnly', 'SameSite=Lax']);
+    expect(cookies.get('motcua_csrf')!.attributes).to.include('Secure');
+  });
+});

@@ -29,23 +29,26 @@ export class AgenciesService {
 
   /**
    * The agency with `role` (e.g. commune-people-committee, commune-police, social-insurance) that
-   * serves the place of a dossier, given as the agency code of a commune (or of any agency in it):
-   * first the place itself or an agency whose jurisdiction is the place, then the same up the tree
-   * (the province). Null when none is in force on the date.
+   * serves the place of a dossier, given as the agency code of a commune (or of any agency serving
+   * it): first an agency serving that commune, then one serving the province. Every agency serves a
+   * territory: its jurisdiction when set, else itself for a commune or province, else its parent's
+   * (a department serves the province). Null when none is in force on the date.
    */
   async resolveByRole(role: string, placeCode: string, date: string = todayInVietnam()): Promise<Agency | null> {
     const agencies = await this.effectiveAt(date);
     const byId = new Map(agencies.map((agency) => [agency.id, agency]));
-    let place = agencies.find((agency) => agency.code === placeCode);
-    // An agency that serves a commune (e.g. its police) stands for that commune.
-    if (place?.jurisdictionId && byId.has(place.jurisdictionId)) place = byId.get(place.jurisdictionId);
-    while (place) {
+    const territory = (agency: Agency | undefined, depth = 0): Agency | undefined => {
+      if (!agency || depth > 50) return undefined;
+      if (agency.jurisdictionId) return byId.get(agency.jurisdictionId);
+      if (agency.level !== 'department') return agency;
+      return territory(agency.parentId ? byId.get(agency.parentId) : undefined, depth + 1);
+    };
+    let place = territory(agencies.find((agency) => agency.code === placeCode));
+    for (let depth = 0; place && depth < 50; depth++) {
       const current: Agency = place;
-      const found = agencies.find(
-        (agency) => agency.role === role && (agency.id === current.id || agency.jurisdictionId === current.id),
-      );
+      const found = agencies.find((agency) => agency.role === role && territory(agency)?.id === current.id);
       if (found) return found;
-      place = current.parentId ? byId.get(current.parentId) : undefined;
+      place = territory(current.parentId ? byId.get(current.parentId) : undefined);
     }
     return null;
   }
