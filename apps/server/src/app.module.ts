@@ -13,6 +13,7 @@ import { AdminModule } from './admin/admin.module.ts';
 import { AgenciesModule } from './agencies/agencies.module.ts';
 import { AuditModule } from './audit/audit.module.ts';
 import { AuthModule } from './auth/auth.module.ts';
+import { CatalogueApiModule, CatalogueModule } from './catalogue/catalogue.module.ts';
 import { CommonModule } from './common/common.module.ts';
 import { UsersModule } from './users/users.module.ts';
 import { StalledJobsApiModule, StalledJobsModule } from './stalled-jobs/stalled-jobs.module.ts';
@@ -36,8 +37,10 @@ export class AppModule {
     // Feature modules by role: each feature adds itself to the list(s) it belongs to.
     const sharedModules: NonNullable<DynamicModule['imports']> = [];
     sharedModules.push(AuditModule, AgenciesModule, UsersModule);
+    sharedModules.push(CatalogueModule);
     const apiModules: NonNullable<DynamicModule['imports']> = [];
     apiModules.push(CommonModule, AuthModule, AdminModule);
+    apiModules.push(CatalogueApiModule);
     const workerModules: NonNullable<DynamicModule['imports']> = [];
     sharedModules.push(DossiersCoreModule);
     apiModules.push(DossiersApiModule);

@@ -3,12 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { lockDirectory, startEngineServer } from '@motcua/engine';
+import { json } from 'express';
 import { join } from 'node:path';
 import type { MotcuaConfig } from './config/config.ts';
 import { openDatabase } from './database/data-source.ts';
 import { AppModule } from './app.module.ts';
 import { Readiness } from './health/readiness.ts';
 import { createZeebeClient } from './zeebe/zeebe.ts';
+
+/** Largest JSON body of the bundle publishing endpoints (POST /api/admin/bundles and /validate). */
+export const BUNDLE_JSON_LIMIT = '8mb';
 
 export interface RunningServer {
   httpPort?: number;
@@ -59,6 +63,13 @@ export async function startServer(
       },
     );
     app.setGlobalPrefix('api');
+    // A publishing bundle (BPMN, forms, metadata as JSON) is larger than Express's 100 kB default: its route alone gets
+    // more. Registered before Nest's own parsers, which then leave the parsed body alone. Wrapped so that its name is
+    // not `jsonParser`: Nest would take it for its own and not register the default parser for every other route.
+    const bundleJson = json({ limit: BUNDLE_JSON_LIMIT });
+    app.use('/api/admin/bundles', function bundleBodyParser(request: never, response: never, next: never) {
+      bundleJson(request, response, next);
+    });
     app.enableShutdownHooks();
     closers.push(() => app.close());
     let httpPort: number | undefined;

@@ -6,6 +6,8 @@ import { User } from '../users/user.entity.ts';
 import { Task, TaskCandidateGroup } from '../tasks/task.entity.ts';
 import { StalledJob } from '../stalled-jobs/stalled-job.entity.ts';
 import { DOSSIER_ENTITIES } from '../dossiers/dossier-entities.ts';
+import { Service } from '../catalogue/service.entity.ts';
+import { ServiceVersion } from '../catalogue/service-version.entity.ts';
 
 /** Every entity; each feature adds its own here. */
 export const ENTITIES = [
@@ -18,4 +20,6 @@ export const ENTITIES = [
   Task,
   TaskCandidateGroup,
   StalledJob,
+  Service,
+  ServiceVersion,
 ];

@@ -2,6 +2,7 @@ import { CreateAgenciesUsersGroups1795760000000 } from './1795760000000-create-a
 import { CreateAuditEntries1795761000000 } from './1795761000000-create-audit-entries.ts';
 import { CreateAuthSessions1795761000100 } from './1795761000100-create-auth-sessions.ts';
 import { AddAgencyRole1795761000200 } from './1795761000200-add-agency-role.ts';
+import { CreateServices1795762000000 } from './1795762000000-create-services.ts';
 import { CreateDossiers1795763000000 } from './1795763000000-create-dossiers.ts';
 import { CreateNotifications1795763500000 } from './1795763500000-create-notifications.ts';
 import { CreateTasks1795764000000 } from './1795764000000-create-tasks.ts';
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateNotifications1795763500000,
   CreateTasks1795764000000,
   CreateStalledJobs1795764000001,
+  CreateServices1795762000000,
 ];
