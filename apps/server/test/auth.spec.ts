@@ -363,3 +363,44 @@ describe('session cookies behind https', function () {
     expect(cookies.get('motcua_csrf')!.attributes).to.include('Secure');
   });
 });
+
+describe('client addresses behind a trusted reverse proxy (MOTCUA_TRUST_PROXY)', function () {
+  this.timeout(60_000);
+
+  const failFiveTimes = async (server: TestServer, forwardedFor: string): Promise<void> => {
+    for (let attempt = 0; attempt < LOGIN_MAX_FAILURES; attempt++) {
+      await server.request('POST', '/api/auth/login', {
+        body: { username: 'kinhbac.leader', password: 'wrong password' },
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
+    }
+  };
+  const loginFrom = async (server: TestServer, forwardedFor: string): Promise<number> =>
+    (
+      await server.request('POST', '/api/auth/login', {
+        body: { username: 'kinhbac.leader', password: DEMO_PASSWORD },
+        headers: { 'x-forwarded-for': forwardedFor },
+      })
+    ).status;
+
+  it('locks a username per client address given by the proxy when the proxy is trusted', async () => {
+    const server = await startTestServer({ MOTCUA_TRUST_PROXY: 'loopback' });
+    try {
+      await failFiveTimes(server, '203.0.113.5');
+      expect(await loginFrom(server, '203.0.113.5')).to.equal(429);
+      expect(await loginFrom(server, '203.0.113.6')).to.equal(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from an untrusted peer', async () => {
+    const server = await startTestServer();
+    try {
+      await failFiveTimes(server, '203.0.113.5');
+      expect(await loginFrom(server, '203.0.113.6')).to.equal(429);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -19,7 +19,7 @@ export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 export const LOGIN_LOCK_MS = 15 * 60_000;
 /** Failures from one address across all usernames (password spraying). */
-export const LOGIN_MAX_FAILURES_PER_IP = 50;
+export const LOGIN_MAX_FAILURES_PER_IP = 100;
 /** Self-registrations from one address per hour. */
 export const REGISTRATIONS_PER_IP_PER_HOUR = 50;
 /** Bearer tokens made with POST /api/auth/tokens live this many days unless asked for less. */

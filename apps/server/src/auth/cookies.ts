@@ -46,7 +46,7 @@ export function clearSessionCookies(request: Request, response: Response, public
   response.clearCookie(CSRF_COOKIE, { sameSite: 'lax', secure, path: '/' });
 }
 
-/** The client address (the socket's; behind a proxy, configure Express 'trust proxy'). */
+/** The client address: the socket's, or X-Forwarded-For's as far as MOTCUA_TRUST_PROXY allows. */
 export function clientIp(request: Request): string | null {
   return request.ip ?? request.socket?.remoteAddress ?? null;
 }

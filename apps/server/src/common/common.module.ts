@@ -1,9 +1,26 @@
-import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { Inject, Module } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { CONFIG } from '../config/config.module.ts';
+import type { MotcuaConfig } from '../config/config.ts';
 import { DomainErrorFilter } from './domain-error.filter.ts';
 
-/** HTTP-wide pieces of the api role: the one exception filter (DomainError → JSON). */
+/**
+ * HTTP-wide pieces of the api role: the one exception filter (DomainError → JSON), and which reverse
+ * proxies to believe for the client address and https (MOTCUA_TRUST_PROXY), so per-address limits
+ * count clients, not the proxy.
+ */
 @Module({
   providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
 })
-export class CommonModule {}
+export class CommonModule implements OnModuleInit {
+  constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(CONFIG) private readonly config: MotcuaConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const instance = this.adapterHost.httpAdapter?.getInstance() as { set?: (name: string, value: unknown) => void };
+    instance?.set?.('trust proxy', this.config.trustProxy);
+  }
+}

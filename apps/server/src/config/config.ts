@@ -27,6 +27,8 @@ export interface MotcuaConfig {
   passwordHashCost: number;
   /** Seed the demo province, agencies and users (README "Demo users") into an empty users table. */
   demoSeed: boolean;
+  /** Express 'trust proxy': which reverse proxies' X-Forwarded-For/-Proto to believe (false: none). */
+  trustProxy: boolean | number | string;
   /** The user-task bridge: how long it holds a user-task job, how often it keeps jobs alive, how often it backfills. */
   tasks: { jobTimeoutMs: number; keepAliveMs: number; backfillMs: number };
 }
@@ -85,6 +87,11 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'MOTCUA_SIGNING_CHAIN', default: '(unset)', description: 'comma-separated PEM files of the issuing chain' },
   { name: 'MOTCUA_SESSION_TTL_HOURS', default: '12', description: 'lifetime of a browser session' },
   {
+    name: 'MOTCUA_TRUST_PROXY',
+    default: 'false',
+    description: 'reverse proxies believed for the client address and https: true, a hop count, or addresses/subnets',
+  },
+  {
     name: 'MOTCUA_DEMO_SEED',
     default: 'true',
     description:
@@ -132,6 +139,23 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new ConfigError(`${name}='${raw}' is not valid: expected true or false`);
+}
+
+/** MOTCUA_TRUST_PROXY as Express takes it: false, true, a hop count, or a list of addresses, subnets and names. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const parts = raw.split(',').map((part) => part.trim());
+  const valid = parts.every(
+    (part) => /^(loopback|linklocal|uniquelocal)$/.test(part) || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part),
+  );
+  if (!valid) {
+    throw new ConfigError(
+      `MOTCUA_TRUST_PROXY='${raw}' is not valid: expected true, false, a hop count, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal)`,
+    );
+  }
+  return parts.join(',');
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -224,6 +248,7 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
     // A test-only setting: bcrypt at cost 12 takes ~0.3 s per hash in pure JS, too slow for suites that log in often.
     passwordHashCost: integer(env, 'MOTCUA_TEST_PASSWORD_HASH_COST', 12, 4, 15),
     demoSeed: boolean(env, 'MOTCUA_DEMO_SEED', true),
+    trustProxy: trustProxy(env.MOTCUA_TRUST_PROXY),
     publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || `http://${http.host}:${http.port || 3000}`,
     tasks,
   };
