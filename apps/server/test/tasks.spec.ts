@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Camunda8 } from '@camunda8/sdk';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
+import { HOUSEHOLD_BUSINESS, householdBusinessForm } from './support/dossier-journey.ts';
 import { startTestServer, testServerDatabases } from './support/test-server.ts';
 import type { TestServer } from './support/test-server.ts';
 
@@ -54,6 +55,7 @@ function inboxBundle(): unknown {
 
 interface InboxItem {
   id: string;
+  dossierId: string | null;
   name: string;
   formKey: string;
   serviceCode: string;
@@ -365,6 +367,55 @@ for (const { name, env } of testServerDatabases()) {
         data: { recommendation: 'approve', appraisalNote: 'muộn' },
       });
       expect(late.status).to.equal(409);
+    });
+
+    it('shows a real dossier with its task, sets status 4 when the appraisal opens, and records each hand-over', async () => {
+      // given a dossier submitted online and its desk task
+      const citizen = await server.login('citizen.an');
+      const submitted = await server.request('POST', '/api/dossiers', {
+        token: citizen,
+        body: { serviceCode: HOUSEHOLD_BUSINESS, receivingAgencyCode: KINH_BAC, form: householdBusinessForm() },
+      });
+      expect(submitted.status, JSON.stringify(submitted.body)).to.equal(201);
+      const dossierId = submitted.body.id as string;
+      const deskTask = await eventually(
+        async () => (await inbox('kinhbac.desk', '?limit=100')).items.find((item) => item.dossierId === dossierId),
+        (item) => item !== undefined,
+        'the desk task of the dossier',
+      );
+      const detail = await server.request('GET', `/api/tasks/${deskTask!.id}`, { token: tokens['kinhbac.desk'] });
+      expect(detail.status).to.equal(200);
+      expect(detail.body.dossier).to.include({ id: dossierId, status: 1, serviceCode: HOUSEHOLD_BUSINESS });
+      expect(detail.body.dossier.code).to.be.a('string');
+      expect(detail.body.dossierCode).to.equal(detail.body.dossier.code);
+      expect(detail.body.formSchema.properties).to.have.property('decision');
+
+      // when the desk accepts
+      await post('kinhbac.desk', `/api/tasks/${deskTask!.id}/claim`);
+      const accepted = await post('kinhbac.desk', `/api/tasks/${deskTask!.id}/complete`, {
+        data: { decision: 'accept', checkedDocuments: ['application-form'] },
+      });
+      expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
+
+      // then the appraisal opens and the dossier is processing (4), with every hand-over in its history
+      const processing = await eventually(
+        () => server.request('GET', `/api/dossiers/${dossierId}`, { token: tokens['kinhbac.specialist'] }),
+        (response) => response.body.status === 4,
+        'status 4 once the appraisal opened',
+      );
+      const history = (processing.body.history as { type: string; actor?: unknown }[]).map((event) => event.type);
+      expect(history).to.include.members(['task-opened', 'task-claimed', 'task-completed', 'processing']);
+      expect(history.indexOf('accepted')).to.be.lessThan(history.indexOf('processing'));
+      const appraisalTask = (await inbox('kinhbac.specialist', '?limit=100')).items.find(
+        (item) => item.formKey === 'appraisal' && item.serviceCode === HOUSEHOLD_BUSINESS,
+      );
+      expect(appraisalTask, 'the appraisal in the specialist inbox').to.not.equal(undefined);
+      expect(appraisalTask!.dueAt).to.equal(new Date(processing.body.dueAt).toISOString());
+      // the citizen sees the status, not the officials' hand-overs
+      const mine = await server.request('GET', `/api/dossiers/${dossierId}`, { token: citizen });
+      expect((mine.body.history as { type: string }[]).map((event) => event.type))
+        .to.include('processing')
+        .and.not.include('task-claimed');
     });
 
     it('lists stalled jobs for the administrator only, and a retry of an unknown job is 404', async () => {
