@@ -15,8 +15,7 @@ import { Attachment } from './attachment.entity.ts';
 import { CalendarSource } from './calendar-source.ts';
 import { DossierCatalogue } from './dossier-catalogue.ts';
 import type { DossierServiceVersion } from './dossier-catalogue.ts';
-import { DossierCodeSequence } from './dossier-code-sequence.entity.ts';
-import { formatDossierCode, isoInVietnam, vietnameseDay } from './dossier-code.ts';
+import { formatDossierCode, isoInVietnam, nextSequenceNumber, vietnameseDay } from './dossier-code.ts';
 import { appendDossierEvent, findStepEvent } from './dossier-history.ts';
 import { lockDossier } from './dossier-lock.ts';
 import {
@@ -104,7 +103,7 @@ export class DossierLifecycleService {
       if (!agency)
         throw new DossierStepError(`receiving agency ${dossier.receivingAgencyId} of dossier ${dossier.id} not found`);
       const day = vietnameseDay(dossier.submittedAt);
-      const number = await this.nextNumber(manager, agency.code, day);
+      const number = await nextSequenceNumber(manager, agency.code, day);
       const code = formatDossierCode(agency.code, day, number);
       await manager.getRepository(Dossier).update({ id: dossier.id }, { code });
       await appendDossierEvent(manager, {
@@ -123,25 +122,6 @@ export class DossierLifecycleService {
       );
       return { dossierCode: code };
     });
-  }
-
-  /** The next number of an agency's daily sequence, inside the caller's transaction (the row stays locked until commit). */
-  async nextNumber(manager: EntityManager, agencyCode: string, day: string): Promise<number> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(DossierCodeSequence)
-      .values({ agencyCode, day, lastNumber: 0 })
-      .orIgnore()
-      .execute();
-    await manager
-      .createQueryBuilder()
-      .update(DossierCodeSequence)
-      .set({ lastNumber: () => 'lastNumber + 1' })
-      .where('agencyCode = :agencyCode AND day = :day', { agencyCode, day })
-      .execute();
-    const row = await manager.getRepository(DossierCodeSequence).findOneOrFail({ where: { agencyCode, day } });
-    return row.lastNumber;
   }
 
   /** motcua.accept: status 2, the legal clock starts, due date(s) on the working-day calendar, form 01 notice. */
@@ -365,7 +345,7 @@ export class DossierLifecycleService {
       if (existing) return String(existing.data?.documentNumber);
       const agency = await manager.getRepository(Agency).findOne({ where: { id: dossier.agencyId } });
       const year = isoInVietnam(now).slice(0, 4);
-      const number = await this.nextNumber(manager, agency?.code ?? 'motcua', `Y${year}`);
+      const number = await nextSequenceNumber(manager, agency?.code ?? 'motcua', `Y${year}`);
       const documentNumber = `${number}/${symbol}`;
       await appendDossierEvent(manager, {
         dossierId: dossier.id,

@@ -91,7 +91,11 @@ export interface DossierView {
   overdue: boolean;
   /** The process instance runs (false while a failed start waits for its retry). */
   processStarted: boolean;
+  /** Officials only: the Zeebe process instance. */
+  processInstanceKey?: string | null;
   supplementState: 'requested' | 'submitted' | null;
+  /** Supplement pauses of the legal clock (after acceptance); `to` null while the dossier waits. */
+  pauses: { from: Date; to: Date | null }[];
   resultAvailable: boolean;
   attachments: AttachmentView[];
   history: DossierEventView[];
@@ -602,15 +606,14 @@ export class DossiersService {
       errors.add('/applicant', 'Phải là một đối tượng JSON', 'Must be a JSON object');
       return undefined;
     }
+    // The applicant given in the body, else the form's applicant; online, the account's contact fills the gaps.
     const profile = channel === 'online' ? await this.users.findById(user.id) : null;
+    const chosen = given ?? (fromForm && typeof fromForm === 'object' && !Array.isArray(fromForm) ? fromForm : {});
     const merged: Record<string, unknown> = {
       ...(profile
         ? { name: profile.fullName, phone: profile.phone ?? undefined, email: profile.email ?? undefined }
         : {}),
-      ...(fromForm && typeof fromForm === 'object' && !Array.isArray(fromForm)
-        ? pick(fromForm as Record<string, unknown>)
-        : {}),
-      ...(given ? pick(given as Record<string, unknown>) : {}),
+      ...pick(chosen as Record<string, unknown>),
     };
     if (channel === 'counter' && !given && !fromForm) {
       errors.add('/applicant', 'Bắt buộc khi nhận hồ sơ tại quầy', 'Required for a counter intake');
@@ -833,11 +836,14 @@ export class DossiersService {
   }
 
   private async view(dossier: Dossier, citizenView: boolean): Promise<DossierView> {
-    const [names, attachments, events, agencies] = await Promise.all([
+    const [names, attachments, events, agencies, pauses] = await Promise.all([
       this.serviceNames([dossier]),
       this.dataSource.getRepository(Attachment).find({ where: { dossierId: dossier.id }, order: { createdAt: 'ASC' } }),
       this.events(dossier.id, citizenView),
       this.dataSource.getRepository(Agency).find({ where: { id: In([dossier.agencyId, dossier.receivingAgencyId]) } }),
+      this.dataSource
+        .getRepository(DossierPause)
+        .find({ where: { dossierId: dossier.id }, order: { pausedAt: 'ASC' } }),
     ]);
     const agency = (id: string): { code: string; name: string } | null => {
       const found = agencies.find((candidate) => candidate.id === id);
@@ -863,7 +869,9 @@ export class DossiersService {
       withdrawnAt: dossier.withdrawnAt,
       overdue: dossier.overdue,
       processStarted: dossier.processInstanceKey !== null,
+      ...(citizenView ? {} : { processInstanceKey: dossier.processInstanceKey }),
       supplementState: dossier.supplementState,
+      pauses: pauses.map((pause) => ({ from: pause.pausedAt, to: pause.resumedAt })),
       resultAvailable:
         dossier.status >= DossierStatus.Done &&
         dossier.status !== DossierStatus.Withdrawn &&

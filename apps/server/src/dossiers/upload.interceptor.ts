@@ -20,6 +20,8 @@ export class UploadInterceptor implements NestInterceptor {
 
   constructor(@Inject(CONFIG) private readonly config: MotcuaConfig) {
     const Base = AnyFilesInterceptor({
+      // File names are UTF-8 (Vietnamese); busboy's default for parameters without a charset is latin1.
+      defParamCharset: 'utf8',
       limits: { fileSize: config.uploads.maxBytes, files: MAX_UPLOAD_FILES, fields: 50, fieldSize: 2 * 1024 * 1024 },
     });
     this.multer = new Base();

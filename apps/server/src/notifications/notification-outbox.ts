@@ -21,12 +21,11 @@ export function isEmail(text: string | null | undefined): text is string {
  * Writes notifications into the outbox with the caller's transaction, so they exist exactly when the change they
  * report was committed. The workers role sends them (MailSender).
  */
-export async function enqueueNotifications(manager: EntityManager, drafts: NotificationDraft[]): Promise<number> {
-  let written = 0;
+export async function enqueueNotifications(manager: EntityManager, drafts: NotificationDraft[]): Promise<void> {
   const now = new Date();
   for (const draft of drafts) {
     if (!isEmail(draft.recipient)) continue;
-    const result = await manager
+    await manager
       .createQueryBuilder()
       .insert()
       .into(Notification)
@@ -47,9 +46,7 @@ export async function enqueueNotifications(manager: EntityManager, drafts: Notif
       })
       .orIgnore()
       .execute();
-    written += Number((result.raw as { affectedRows?: number; changes?: number })?.affectedRows ?? 1);
   }
-  return written;
 }
 
 /** The text of an e-mail: Vietnamese first, English second. */
