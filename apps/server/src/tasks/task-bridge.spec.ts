@@ -296,6 +296,25 @@ for (const { name, database, cleanup } of testDatabases()) {
       expect(groups.map((group) => group.status)).to.deep.equal(['cancelled', 'cancelled']);
     });
 
+    it('closes at once the open tasks of an instance its caller cancelled, leaving other instances alone', async () => {
+      // given two instances at the appraisal
+      test = await harness(dataSource, systemClock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
+      await test.bridge.start();
+      const withdrawn = await startInstance(test);
+      const other = await startInstance(test);
+
+      // when the first is cancelled (a withdrawal)
+      await test.client.cancelProcessInstance(withdrawn.processInstanceKey);
+      const jobs = new TaskJobs(test.client, test.repository, new TaskHistory());
+      const closed = await jobs.closeGoneTasksOf(withdrawn.processInstanceKey);
+
+      // then
+      expect(closed).to.equal(1);
+      expect((await test.repository.findById(withdrawn.taskKey))!.status).to.equal('cancelled');
+      expect(await jobs.closeGoneTasksOf(other.processInstanceKey)).to.equal(0);
+      expect((await test.repository.findById(other.taskKey))!.status).to.equal('open');
+    });
+
     it('closes a completed task as cancelled when CompleteJob finds the step gone', async () => {
       // given a task completed in the inbox whose instance was cancelled meanwhile
       test = await harness(dataSource, systemClock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });

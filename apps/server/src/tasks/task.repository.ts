@@ -241,6 +241,13 @@ export class TaskRepository {
     return query.getMany();
   }
 
+  openTasksOfInstance(processInstanceKey: string): Promise<Pick<Task, 'id' | 'jobDeadline'>[]> {
+    return this.dataSource.getRepository(Task).find({
+      where: { processInstanceKey, status: 'open' },
+      select: { id: true, jobDeadline: true },
+    });
+  }
+
   /** Completed tasks whose completion Zeebe has not confirmed yet, completed before `before`. */
   completionsToSend(before: Date, limit: number): Promise<Task[]> {
     return this.dataSource

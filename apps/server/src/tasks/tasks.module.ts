@@ -1,4 +1,4 @@
-import { Inject, Module } from '@nestjs/common';
+import { Global, Inject, Module } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -15,7 +15,11 @@ import { TaskNames } from './task-names.ts';
 import { TasksController } from './tasks.controller.ts';
 import { TasksService } from './tasks.service.ts';
 
-/** Tasks in the database and their completion on Zeebe: shared by the inbox api and the bridge. */
+/**
+ * Tasks in the database and their completion on Zeebe: shared by the inbox api and the bridge, and
+ * global so that other features can inject TaskJobs (e.g. `closeGoneTasksOf` after cancelling an instance).
+ */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Task, TaskCandidateGroup])],
   providers: [TaskRepository, TaskHistory, TaskNames, TaskJobs],
