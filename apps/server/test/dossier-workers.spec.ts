@@ -1,0 +1,249 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkingCalendar } from '@motcua/calendar';
+import { SUBMISSIONS } from '../../../processes/reference-procedures.fixtures.ts';
+import { isoInVietnam } from '../src/dossiers/dossier-code.ts';
+import { closeEngineClient, engineClient } from './support/engine-client.ts';
+import {
+  HOUSEHOLD_BUSINESS,
+  KINH_BAC,
+  completeTask,
+  dossierWhen,
+  eventually,
+  householdBusinessForm,
+} from './support/dossier-journey.ts';
+import { startTestServer, testServerDatabases } from './support/test-server.ts';
+import type { TestServer } from './support/test-server.ts';
+
+// Response bodies are whatever JSON the endpoint returns: tests index into them freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const VO_CUONG = '000.00.13.H10';
+const SOCIAL_INSURANCE = '000.00.02.H10';
+const CONSTRUCTION_PERMIT = 'MC.XD.001';
+const BIRTH_REGISTRATION = 'MC.LT.001';
+
+/** The e-mails kept as .eml under the data dir, decoded (headers as written, quoted-printable bodies as text). */
+function mailsOf(server: TestServer): { to: string; dossier: string | null; text: string }[] {
+  const dir = join(server.dataDir, 'mail');
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((file) => file.endsWith('.eml'));
+  } catch {
+    return [];
+  }
+  return files.map((file) => {
+    const raw = readFileSync(join(dir, file), 'utf8');
+    const decoded = Buffer.from(
+      raw
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8');
+    return {
+      to: /^To: (.*)$/m.exec(raw)?.[1] ?? '',
+      dossier: /^X-Motcua-Dossier: (.*)$/m.exec(raw)?.[1] ?? null,
+      text: decoded,
+    };
+  });
+}
+
+for (const { name, env } of testServerDatabases()) {
+  describe(`the dossier workers through the engine on ${name}`, function () {
+    this.timeout(180_000);
+    let server: TestServer;
+    let citizen: string;
+    let desk: string;
+    let specialist: string;
+    let leader: string;
+    before(async () => {
+      server = await startTestServer(env);
+      [citizen, desk, specialist, leader] = await Promise.all([
+        server.login('citizen.an'),
+        server.login('kinhbac.desk'),
+        server.login('kinhbac.specialist'),
+        server.login('kinhbac.leader'),
+      ]);
+    });
+    after(async () => {
+      if (!server) return;
+      await closeEngineClient(server);
+      await server.close();
+    });
+
+    const submit = async (serviceCode: string, form: Record<string, unknown>, agency = KINH_BAC): Promise<string> => {
+      const response = await server.request('POST', '/api/dossiers', {
+        token: citizen,
+        body: { serviceCode, receivingAgencyCode: agency, form },
+      });
+      expect(response.status, JSON.stringify(response.body)).to.equal(201);
+      return response.body.id as string;
+    };
+
+    it('motcua.intake gives 50 dossiers submitted at once to one commune the codes 0001..0050 of their day', async () => {
+      // when
+      const ids = await Promise.all(
+        Array.from({ length: 50 }, () => submit(HOUSEHOLD_BUSINESS, householdBusinessForm(), VO_CUONG)),
+      );
+
+      // then
+      const codes = await Promise.all(
+        ids.map(
+          async (id) =>
+            (await dossierWhen(server, citizen, id, `code of ${id}`, (dossier) => dossier.code)).code as string,
+        ),
+      );
+      const byDay = new Map<string, number[]>();
+      for (const code of codes) {
+        const match = /^000\.00\.13\.H10-(\d{6})-(\d{4})$/.exec(code);
+        expect(match, code).not.to.equal(null);
+        byDay.set(match![1]!, [...(byDay.get(match![1]!) ?? []), Number(match![2])]);
+      }
+      for (const numbers of byDay.values()) {
+        expect(numbers.sort((a, b) => a - b)).to.deep.equal(Array.from({ length: numbers.length }, (_, i) => i + 1));
+      }
+      expect(new Set(codes).size).to.equal(50);
+    });
+
+    it('motcua.refuse ends the dossier with status 3 and tells the citizen why', async () => {
+      const id = await submit(HOUSEHOLD_BUSINESS, householdBusinessForm({ email: 'an.nguyen@example.com' }));
+      await completeTask(server, desk, id, 'desk-receipt', {
+        decision: 'refuse',
+        refusalReason: 'Ngành nghề thuộc diện phải thành lập doanh nghiệp',
+      });
+
+      const refused = await dossierWhen(server, citizen, id, 'status 3', (dossier) => dossier.status === 3);
+      expect(refused.finishedAt).to.be.a('string');
+      expect(refused.history.at(-1)).to.include({ type: 'refused', status: 3 });
+      const mail = await eventually('the refusal e-mail', async () =>
+        mailsOf(server).find((mail) => mail.dossier === id && mail.text.includes('Ngành nghề thuộc diện')),
+      );
+      expect(mail.to).to.equal('an.nguyen@example.com');
+      expect(mail.text.indexOf('Lý do')).to.be.lessThan(mail.text.indexOf('Reason'));
+    });
+
+    it('motcua.sign signs the refusal notice when the leader does not approve, and motcua.return returns it', async () => {
+      const id = await submit(HOUSEHOLD_BUSINESS, householdBusinessForm());
+      await completeTask(server, desk, id, 'desk-receipt', { decision: 'accept' });
+      await completeTask(server, specialist, id, 'appraisal', {
+        recommendation: 'approve',
+        nameAvailable: true,
+        appraisalNote: 'Đủ điều kiện',
+      });
+      await completeTask(server, leader, id, 'approval', {
+        approved: false,
+        refusalReason: 'Tên hộ kinh doanh trùng với hộ đã đăng ký trên địa bàn',
+      });
+
+      const returned = await dossierWhen(server, citizen, id, 'status 10', (dossier) => dossier.status === 10);
+      const signed = (returned.history as Json[]).find((event) => event.type === 'signed');
+      expect(signed.messageVi).to.match(/số \d+\/TB-UBND/);
+      const pdf = await server.request('GET', `/api/dossiers/${id}/result`, { token: citizen });
+      expect(pdf.status).to.equal(200);
+      expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).to.equal('%PDF-');
+    });
+
+    it('pauses the legal clock while the citizen supplements after acceptance, and moves the due date by the pause', async () => {
+      // given: a construction permit accepted at the desk
+      const id = await submit(
+        CONSTRUCTION_PERMIT,
+        structuredClone(SUBMISSIONS['construction-permit-individual-house']!),
+      );
+      await completeTask(server, desk, id, 'desk-receipt', { decision: 'accept' });
+      const accepted = await dossierWhen(server, citizen, id, 'acceptance', (dossier) => dossier.dueAt);
+      const receivedAt = new Date(accepted.receivedAt);
+      const calendar = new WorkingCalendar();
+      expect(new Date(accepted.dueAt).getTime()).to.equal(
+        calendar.dueDate({ receivedAt, duration: { workingDays: 15 } }).getTime(),
+      );
+
+      // when: the appraisal asks for a supplement
+      await completeTask(server, specialist, id, 'appraisal', {
+        recommendation: 'supplement',
+        appraisalNote: 'Thiếu bản vẽ mặt bằng móng',
+        supplementNote: 'Bổ sung bản vẽ mặt bằng móng',
+        consultationNeeded: false,
+      });
+
+      // then: status 5 with an open pause
+      const waiting = await dossierWhen(server, citizen, id, 'status 5', (dossier) => dossier.status === 5);
+      expect(waiting.pauses).to.have.length(1);
+      expect(waiting.pauses[0].to).to.equal(null);
+
+      // when: the citizen supplements
+      const answered = await server.request('POST', `/api/dossiers/${id}/supplement`, {
+        token: citizen,
+        body: { form: { building: { floors: 3 } }, note: 'Đã bổ sung bản vẽ' },
+      });
+      expect(answered.status, JSON.stringify(answered.body)).to.equal(200);
+
+      // then: processing again (status 4), the pause closed, the due date moved by exactly the paused working time
+      const resumed = await dossierWhen(server, citizen, id, 'status 4', (dossier) => dossier.status === 4);
+      expect(resumed.pauses[0].to).to.be.a('string');
+      const pause = { from: new Date(resumed.pauses[0].from), to: new Date(resumed.pauses[0].to) };
+      const expected = calendar.dueDate({ receivedAt, duration: { workingDays: 15 }, pauses: [pause] });
+      expect(new Date(resumed.dueAt).getTime()).to.equal(expected.getTime());
+      // and the appraisal is back in the specialists' inbox with the moved due date
+      const task = await eventually('the new appraisal task', async () => {
+        const inbox = await server.request('GET', '/api/inbox?assigned=all', { token: specialist });
+        return (inbox.body.items as Json[]).find((item) => item.dossierId === id && item.formKey === 'appraisal');
+      });
+      expect(new Date(task.dueAt).getTime()).to.equal(expected.getTime());
+    });
+
+    it('motcua.accept gives each agency of a liên thông its own due date, counted from the same acceptance', async () => {
+      const id = await submit(BIRTH_REGISTRATION, structuredClone(SUBMISSIONS['birth-residence-health-insurance']!));
+      await completeTask(server, desk, id, 'desk-receipt', { decision: 'accept' });
+      const accepted = await dossierWhen(server, citizen, id, 'acceptance', (dossier) => dossier.dueAt);
+      const receivedAt = new Date(accepted.receivedAt);
+      const calendar = new WorkingCalendar();
+
+      // the justice branch first: its task is due one working day after acceptance, the dossier three
+      const justice = await eventually('the justice task', async () => {
+        const inbox = await server.request('GET', '/api/inbox?assigned=all', { token: specialist });
+        return (inbox.body.items as Json[]).find((item) => item.dossierId === id);
+      });
+      expect(justice.formKey).to.equal('justice-birth-registration');
+      expect(new Date(justice.dueAt).getTime()).to.equal(
+        calendar.dueDate({ receivedAt, duration: { workingDays: 1 } }).getTime(),
+      );
+      expect(new Date(accepted.dueAt).getTime()).to.equal(
+        calendar.dueDate({ receivedAt, duration: { workingDays: 3 } }).getTime(),
+      );
+    });
+
+    it("motcua.overdue flags the dossier when an agency's timer fires and tells that agency's leaders", async () => {
+      // given: a dossier, and a timed branch of the social insurance agency due in a moment (fixture beside this spec)
+      const id = await submit(HOUSEHOLD_BUSINESS, householdBusinessForm());
+      await dossierWhen(server, citizen, id, 'its code', (dossier) => dossier.code);
+      const zeebe = engineClient(server);
+      await zeebe.deployResource({ processFilename: join(import.meta.dirname, 'dossier-workers.spec.bpmn') });
+
+      // when
+      const due = isoInVietnam(new Date(Date.now() + 1_000));
+      await zeebe.createProcessInstance({
+        bpmnProcessId: 'dossier-workers-spec-overdue',
+        variables: {
+          dossierId: id,
+          agencyCode: KINH_BAC,
+          socialInsuranceAgencyCode: SOCIAL_INSURANCE,
+          dueDate: isoInVietnam(new Date(Date.now() + 86_400_000)),
+          dueDates: { socialInsurance: due },
+        },
+      });
+
+      // then
+      const flagged = await dossierWhen(server, citizen, id, 'the overdue flag', (dossier) => dossier.overdue);
+      expect(flagged.history.at(-1)).to.include({ type: 'overdue' });
+      const mail = await eventually('the e-mail to the social insurance leader', async () =>
+        mailsOf(server).find((mail) => mail.dossier === id && mail.to === 'bhxh.leader@motcua.local'),
+      );
+      expect(mail.text).to.contain(flagged.code);
+      expect(mailsOf(server).some((mail) => mail.dossier === id && mail.to === 'kinhbac.leader@motcua.local')).to.equal(
+        false,
+      );
+    });
+  });
+}
