@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import type { MotcuaConfig } from './config/config.ts';
 import { CONFIG } from './config/config.module.ts';
+import { LOG } from './common/log.ts';
+import type { Log } from './common/log.ts';
 import { HealthController } from './health/health.controller.ts';
 import { Readiness } from './health/readiness.ts';
 import { ZEEBE } from './zeebe/zeebe.ts';
@@ -27,6 +29,8 @@ export interface AppContext {
   dataSource: DataSource;
   zeebe: ZeebeGrpcClient;
   readiness: Readiness;
+  /** Where startup messages go (npm start: stderr); inject with @Inject(LOG). */
+  log?: Log;
 }
 
 /** The Nest application for the api and workers roles; features are added per role. */
@@ -69,8 +73,9 @@ export class AppModule {
         { provide: CONFIG, useValue: config },
         { provide: ZEEBE, useValue: context.zeebe },
         { provide: Readiness, useValue: context.readiness },
+        { provide: LOG, useValue: context.log ?? (() => undefined) },
       ],
-      exports: [CONFIG, ZEEBE, Readiness],
+      exports: [CONFIG, ZEEBE, Readiness, LOG],
     };
   }
 }

@@ -56,7 +56,7 @@ export async function startServer(
     readiness.register('engine', async () => (await zeebe.topology()).brokers.length > 0);
 
     const app: INestApplication = await NestFactory.create(
-      AppModule.forRoles({ config, dataSource, zeebe, readiness }),
+      AppModule.forRoles({ config, dataSource, zeebe, readiness, log }),
       {
         logger: ['error', 'warn'],
         abortOnError: false,

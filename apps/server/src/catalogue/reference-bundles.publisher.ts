@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.ts';
+import { LOG } from '../common/log.ts';
+import type { Log } from '../common/log.ts';
 import { bundleChecksum } from './bundle-checksum.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { readReferenceBundle, referenceBundleSlugs, REPOSITORY_ROOT } from './reference-bundles.ts';
@@ -23,7 +25,10 @@ export interface ReferencePublication {
 export class ReferenceBundlesPublisher implements OnApplicationBootstrap {
   private readonly logger = new Logger('motcua');
 
-  constructor(@Inject(CatalogueService) private readonly catalogue: CatalogueService) {}
+  constructor(
+    @Inject(CatalogueService) private readonly catalogue: CatalogueService,
+    @Inject(LOG) private readonly log: Log,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.publishAll();
@@ -44,8 +49,8 @@ export class ReferenceBundlesPublisher implements OnApplicationBootstrap {
       }
       const result = await this.catalogue.publish(bundle, null);
       if (result.created) {
-        this.logger.log(
-          `reference bundle ${slug} published: service ${result.service.code} version ${result.version.version}`,
+        this.log(
+          `motcua: reference bundle ${slug} published as service ${result.service.code} version ${result.version.version}`,
         );
       }
       return {
