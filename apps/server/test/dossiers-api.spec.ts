@@ -309,7 +309,7 @@ for (const { name, env } of testServerDatabases()) {
     });
 
     describe('withdrawal', () => {
-      it('sets status 7, cancels the process instance and refuses a second withdrawal (409)', async () => {
+      it('sets status 7, cancels the process instance, closes its desk task and refuses a second withdrawal (409)', async () => {
         // given: a dossier waiting at the desk
         const submitted = await submit(an, validBody());
         const id = submitted.body.id as string;
@@ -336,6 +336,8 @@ for (const { name, env } of testServerDatabases()) {
             (error: { code?: number }) => error.code,
           );
         expect(cancelAgain).to.equal(5); // NOT_FOUND: the instance is gone
+        const inbox = await server.request('GET', '/api/inbox?assigned=all', { token: desk });
+        expect((inbox.body.items as Json[]).some((item) => item.dossierId === id)).to.equal(false);
         const again = await server.request('POST', `/api/dossiers/${id}/withdraw`, { token: an, body: {} });
         expect(again.status).to.equal(409);
       });

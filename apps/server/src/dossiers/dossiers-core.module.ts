@@ -1,15 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { AttachmentStorage } from './attachment-storage.ts';
-import { CalendarSource } from './calendar-source.ts';
 import { DossierLifecycleService } from './dossier-lifecycle.service.ts';
 
 /**
- * What the api and workers roles share about dossiers: files, the calendar, the life-cycle steps. The catalogue
- * (CatalogueModule) provides the DossierCatalogue port.
+ * What the api and workers roles share about dossiers: files, the life-cycle steps. The catalogue (CatalogueModule)
+ * provides the DossierCatalogue port, the calendar (CalendarModule) the CalendarSource port.
  */
 @Global()
 @Module({
-  providers: [AttachmentStorage, CalendarSource, DossierLifecycleService],
-  exports: [AttachmentStorage, CalendarSource, DossierLifecycleService],
+  providers: [AttachmentStorage, DossierLifecycleService],
+  exports: [AttachmentStorage, DossierLifecycleService],
 })
 export class DossiersCoreModule {}

@@ -15,6 +15,7 @@ import type { MotcuaConfig } from '../config/config.ts';
 import { inTransaction, isUniqueViolation } from '../database/transaction.ts';
 import { isEmail } from '../notifications/notification-outbox.ts';
 import { UsersService } from '../users/users.service.ts';
+import { TaskJobs } from '../tasks/task-jobs.service.ts';
 import { ZEEBE } from '../zeebe/zeebe.ts';
 import { Attachment } from './attachment.entity.ts';
 import type { AttachmentKind } from './attachment.entity.ts';
@@ -149,6 +150,7 @@ export class DossiersService {
     @Inject(AttachmentStorage) private readonly storage: AttachmentStorage,
     @Inject(ProcessStarter) private readonly starter: ProcessStarter,
     @Inject(ZEEBE) private readonly zeebe: ZeebeGrpcClient,
+    @Inject(TaskJobs) private readonly taskJobs: TaskJobs,
     @Inject(CONFIG) private readonly config: MotcuaConfig,
   ) {}
 
@@ -522,6 +524,8 @@ export class DossiersService {
       );
       return { ...locked, status: DossierStatus.Withdrawn, withdrawnAt: now, finishedAt: now, supplementState: null };
     });
+    // The inbox drops the dossier's open tasks now rather than at the bridge's next keep-alive pass.
+    if (dossier.processInstanceKey) await this.taskJobs.closeGoneTasksOf(dossier.processInstanceKey).catch(() => 0);
     return this.view(updated as Dossier, true);
   }
 

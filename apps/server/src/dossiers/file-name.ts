@@ -13,7 +13,8 @@ export function sanitiseFileName(original: string, mediaType: AttachmentMediaTyp
   const lastSegment = original.split(/[/\\]/).pop() ?? '';
   let name = lastSegment
     .normalize('NFC')
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
+    .replace(/[\t\n\r\v\f\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
     .replace(/[<>:"|?*]/g, '')
     .replace(/\s+/gu, ' ')
     .trim()

@@ -38,6 +38,8 @@ function agencyCodes(value: unknown): string[] {
 export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('motcua.workers');
   private running?: RunningJobWorkers;
+  private retry?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     @Inject(ZEEBE) private readonly zeebe: ZeebeGrpcClient,
@@ -129,22 +131,37 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    let ready = false;
-    this.readiness.register('job-workers', async () => ready);
+    this.readiness.register('job-workers', async () => this.running !== undefined);
     // One-time work of a first start (the local test CA and the organisation key) before jobs arrive.
     await this.identities.get();
-    this.running = await startJobWorkers(this.zeebe, this.handlers(), {
-      worker: `motcua-workers-${process.pid}`,
-      timeoutMs: 60_000,
-      pollIntervalMs: 5_000,
-      onStalled: (job, errorMessage) => this.recordStalled(job, errorMessage),
-      log: (message) => this.logger.warn(message),
-    });
-    ready = true;
+    // Not awaited: the application starts while Zeebe may still be unreachable; health waits for the streams.
+    void this.open(0);
   }
 
   onApplicationShutdown(): void {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     this.running?.close();
+  }
+
+  private async open(attempt: number): Promise<void> {
+    if (this.closed) return;
+    try {
+      const running = await startJobWorkers(this.zeebe, this.handlers(), {
+        worker: `motcua-workers-${process.pid}`,
+        timeoutMs: 60_000,
+        pollIntervalMs: 5_000,
+        onStalled: (job, errorMessage) => this.recordStalled(job, errorMessage),
+        log: (message) => this.logger.warn(message),
+      });
+      if (this.closed) running.close();
+      else this.running = running;
+    } catch (error) {
+      if (this.closed) return;
+      const delay = Math.min(30_000, 1_000 * 2 ** attempt);
+      this.logger.warn(`job streams not open (${String(error)}); trying again in ${delay} ms`);
+      this.retry = setTimeout(() => void this.open(attempt + 1), delay);
+    }
   }
 
   private async recordStalled(job: MotcuaJob, errorMessage: string): Promise<void> {
