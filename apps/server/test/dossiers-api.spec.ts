@@ -10,6 +10,7 @@ import {
   eventually,
   householdBusinessForm,
 } from './support/dossier-journey.ts';
+import { minimalBundle } from '../src/catalogue/fixtures/minimal-bundle.ts';
 import { closeEngineClient, engineClient } from './support/engine-client.ts';
 import { startTestServer, testServerDatabases } from './support/test-server.ts';
 import type { TestServer } from './support/test-server.ts';
@@ -194,6 +195,34 @@ for (const { name, env } of testServerDatabases()) {
         const other = await submit(binh, validBody(), { 'Idempotency-Key': 'submit-once-1' });
         expect(other.status).to.equal(201);
         expect(other.body.id).not.to.equal(first.body.id);
+      });
+
+      it('keeps the dossier and answers 503 naming it when the engine refuses to start its process', async () => {
+        // given: a published service whose process definition the engine no longer has
+        const admin = await server.login('admin');
+        const published = await server.request('POST', '/api/admin/bundles', {
+          token: admin,
+          body: minimalBundle({ code: 'MC.TEST.503', processId: 'dossiers-api-spec-gone' }),
+        });
+        expect(published.status, JSON.stringify(published.body)).to.be.oneOf([200, 201]);
+        await engineClient(server).deleteResource({ resourceKey: published.body.version.processDefinitionKey });
+
+        // when
+        const body = { serviceCode: 'MC.TEST.503', receivingAgencyCode: KINH_BAC, form: { fullName: 'Nguyễn Văn An' } };
+        const response = await submit(an, body, { 'Idempotency-Key': 'engine-refuses-1' });
+
+        // then: 503 with the dossier's id; the dossier is kept (status 1, history) and marked not started
+        expect(response.status).to.equal(503);
+        expect(response.body.error).to.equal('SERVICE_UNAVAILABLE');
+        expect(response.headers.get('retry-after')).to.equal('30');
+        const id = response.body.details.dossierId as string;
+        const dossier = await server.request('GET', `/api/dossiers/${id}`, { token: an });
+        expect(dossier.body).to.include({ status: 1, processStarted: false, code: null });
+        expect(dossier.body.history.map((event: Json) => event.type)).to.deep.equal(['submitted']);
+        // a repeated submit with the same key is the same dossier, and tries the start again
+        const again = await submit(an, body, { 'Idempotency-Key': 'engine-refuses-1' });
+        expect(again.status).to.equal(503);
+        expect(again.body.details.dossierId).to.equal(id);
       });
 
       it('is for citizens (403 for a desk officer, 401 without login); the counter is for the desk (403 for a citizen)', async () => {
