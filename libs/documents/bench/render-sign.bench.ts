@@ -54,7 +54,7 @@ interface Measurement {
 }
 
 async function measure(label: string, run: (i: number) => Promise<unknown>): Promise<Measurement> {
-  for (let i = 0; i < Math.min(50, count); i += 1) await run(i); // warm up
+  for (let i = 0; i < Math.min(200, count); i += 1) await run(i); // warm up (JIT)
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < count; i += 1) await run(i);

@@ -1,5 +1,5 @@
 export { cadesDetachedSignature, prepareCadesSigner, type CadesSigner } from './cades.ts';
-export { cachingFontkit, loadBundledFonts, type DocumentFonts } from './fonts.ts';
+export { loadBundledFonts, type DocumentFonts } from './fonts.ts';
 export {
   createDocumentRenderer,
   renderDocumentPdf,

@@ -1,24 +1,13 @@
 // A font prepared once and embedded in many documents: a TrueType subset for a fixed set of characters (Vietnamese
 // and Latin by default), compressed once, with its widths, ToUnicode map and descriptor computed once. Embedding it in
 // a document is then a handful of small objects around shared, already compressed bytes, and encoding text is a map
-// lookup per character. pdf-lib's own subsetting does all of that again for every document (fontkit shaping per
-// string, subset encoding, compression), which costs ~20 ms per document.
+// lookup per character. pdf-lib's own custom fonts do all of that again for every document (fontkit shaping of every
+// string, subset encoding, compression), which cost ~20 ms a document.
 
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
-import {
-  CustomFontEmbedder,
-  PDFArray,
-  PDFNumber,
-  PDFDocument,
-  PDFFont,
-  PDFHexString,
-  PDFRawStream,
-  PDFRef,
-  PDFString,
-  type PDFContext,
-} from 'pdf-lib';
+import { PDFArray, PDFNumber, PDFRawStream, PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
 
 import { cachingFontkit } from './fonts.ts';
 
@@ -40,8 +29,8 @@ function range(first: number, last: number): number[] {
 }
 
 export interface PreparedFace {
-  readonly font: FontkitFont;
-  readonly fontBytes: Uint8Array;
+  /** The characters asked for (whether or not the font has them). */
+  readonly requested: ReadonlySet<number>;
   readonly baseFontName: string;
   /** Code point → glyph id in the subset (= CID, with Identity-H). */
   readonly glyphIds: ReadonlyMap<number, number>;
@@ -64,9 +53,9 @@ export interface PreparedFace {
   };
 }
 
-/** Whether `face` has a glyph for every character of `text`. */
+/** Whether `face` was prepared for every character of `text` (characters the font lacks draw as .notdef). */
 export function faceCovers(face: PreparedFace, text: string): boolean {
-  for (const char of text) if (!face.glyphIds.has(char.codePointAt(0)!)) return false;
+  for (const char of text) if (!face.requested.has(char.codePointAt(0)!)) return false;
   return true;
 }
 
@@ -102,8 +91,7 @@ export async function prepareFace(fontBytes: Uint8Array, codePoints: Iterable<nu
   const os2 = (font as unknown as { 'OS/2'?: { sFamilyClass?: number } })['OS/2'];
   const serif = [1, 2, 3, 4, 5, 7].includes((os2?.sFamilyClass ?? 0) >> 8);
   return {
-    font,
-    fontBytes,
+    requested: new Set(sorted),
     baseFontName: `${tag}+${name}`,
     glyphIds,
     advances,
@@ -172,95 +160,75 @@ function toUnicodeCMap(map: ReadonlyMap<number, number>): string {
   ].join('\n');
 }
 
-/**
- * Embeds `face` in `pdf` now and returns a PDFFont for drawing with pdf-lib. Characters outside the face draw as
- * .notdef: choose a face that covers the text (faceCovers).
- */
-export async function embedPreparedFace(pdf: PDFDocument, face: PreparedFace): Promise<PDFFont> {
-  const embedder = PreparedFaceEmbedder.of(face);
-  const font = PDFFont.of(pdf.context.nextRef(), pdf, embedder);
-  // Embedded at once and not through PDFDocument's font list: the objects do not depend on the text drawn.
-  await font.embed();
-  return font;
+/** The glyph ids of `text` in `face`, as the hex string of a Tj operand (Identity-H: two bytes a glyph). */
+export function encodeHex(face: PreparedFace, text: string): string {
+  let hex = '';
+  for (const char of text) {
+    const id = face.glyphIds.get(char.codePointAt(0)!) ?? 0;
+    hex += HEX4[id] ?? id.toString(16).padStart(4, '0');
+  }
+  return hex;
 }
 
-// pdf-lib's PDFFont accepts only its own embedder classes: this one extends CustomFontEmbedder and replaces what
-// depends on shaping, subsetting and compressing.
-class PreparedFaceEmbedder extends CustomFontEmbedder {
-  private face!: PreparedFace;
+const HEX4 = Array.from({ length: 4096 }, (_, id) => id.toString(16).padStart(4, '0'));
 
-  static of(face: PreparedFace): PreparedFaceEmbedder {
-    const embedder = new PreparedFaceEmbedder(face.font, face.fontBytes, face.baseFontName);
-    embedder.face = face;
-    return embedder;
-  }
+/** The advance width of `text` in `face` at `size` points (no kerning, as the text is drawn). */
+export function textWidth(face: PreparedFace, text: string, size: number): number {
+  let width = 0;
+  for (const char of text) width += face.advances.get(char.codePointAt(0)!) ?? face.glyphWidths[0]!;
+  return (width * size) / 1000;
+}
 
-  override encodeText(text: string): PDFHexString {
-    let hex = '';
-    for (const char of text) {
-      const id = this.face.glyphIds.get(char.codePointAt(0)!) ?? 0;
-      hex += id.toString(16).padStart(4, '0');
-    }
-    return PDFHexString.of(hex);
-  }
-
-  override widthOfTextAtSize(text: string, size: number): number {
-    let width = 0;
-    for (const char of text) width += this.face.advances.get(char.codePointAt(0)!) ?? this.face.glyphWidths[0]!;
-    return (width * size) / 1000;
-  }
-
-  override async embedIntoContext(context: PDFContext, ref?: PDFRef): Promise<PDFRef> {
-    const { face } = this;
-    const fontFile = context.register(
-      PDFRawStream.of(
-        context.obj({ Filter: 'FlateDecode', Length: face.fontFile.compressed.length, Length1: face.fontFile.length }),
-        face.fontFile.compressed,
-      ),
-    );
-    const toUnicode = context.register(
-      PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: face.toUnicode.length }), face.toUnicode),
-    );
-    const descriptor = context.register(
-      context.obj({
-        Type: 'FontDescriptor',
-        FontName: face.baseFontName,
-        Flags: face.descriptor.flags,
-        FontBBox: face.descriptor.bbox,
-        ItalicAngle: face.descriptor.italicAngle,
-        Ascent: face.descriptor.ascent,
-        Descent: face.descriptor.descent,
-        CapHeight: face.descriptor.capHeight,
-        XHeight: face.descriptor.xHeight,
-        StemV: 0,
-        FontFile2: fontFile,
-      }),
-    );
-    const widths = PDFArray.withContext(context);
-    for (const width of face.glyphWidthNumbers) widths.push(width);
-    const cidFont = context.register(
-      context.obj({
-        Type: 'Font',
-        Subtype: 'CIDFontType2',
-        CIDToGIDMap: 'Identity',
-        BaseFont: face.baseFontName,
-        CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
-        FontDescriptor: descriptor,
-        W: [0, widths],
-      }),
-    );
-    const type0 = context.obj({
+/**
+ * Adds `face` to `context` as a Type 0 font (Identity-H, CIDFontType2) and returns its reference. The font file and
+ * ToUnicode map are the face's compressed bytes, shared, not copied.
+ */
+export function embedPreparedFace(context: PDFContext, face: PreparedFace): PDFRef {
+  const fontFile = context.register(
+    PDFRawStream.of(
+      context.obj({ Filter: 'FlateDecode', Length: face.fontFile.compressed.length, Length1: face.fontFile.length }),
+      face.fontFile.compressed,
+    ),
+  );
+  const toUnicode = context.register(
+    PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: face.toUnicode.length }), face.toUnicode),
+  );
+  const descriptor = context.register(
+    context.obj({
+      Type: 'FontDescriptor',
+      FontName: face.baseFontName,
+      Flags: face.descriptor.flags,
+      FontBBox: face.descriptor.bbox,
+      ItalicAngle: face.descriptor.italicAngle,
+      Ascent: face.descriptor.ascent,
+      Descent: face.descriptor.descent,
+      CapHeight: face.descriptor.capHeight,
+      XHeight: face.descriptor.xHeight,
+      StemV: 0,
+      FontFile2: fontFile,
+    }),
+  );
+  const widths = PDFArray.withContext(context);
+  for (const width of face.glyphWidthNumbers) widths.push(width);
+  const cidFont = context.register(
+    context.obj({
+      Type: 'Font',
+      Subtype: 'CIDFontType2',
+      CIDToGIDMap: 'Identity',
+      BaseFont: face.baseFontName,
+      CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
+      FontDescriptor: descriptor,
+      W: [0, widths],
+    }),
+  );
+  return context.register(
+    context.obj({
       Type: 'Font',
       Subtype: 'Type0',
       BaseFont: face.baseFontName,
       Encoding: 'Identity-H',
       DescendantFonts: [cidFont],
       ToUnicode: toUnicode,
-    });
-    if (ref) {
-      context.assign(ref, type0);
-      return ref;
-    }
-    return context.register(type0);
-  }
+    }),
+  );
 }

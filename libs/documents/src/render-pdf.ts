@@ -7,24 +7,18 @@
 import { encodeQR } from '@paulmillr/qr';
 import { deflateSync } from 'node:zlib';
 
-import {
-  concatTransformationMatrix,
-  drawObject,
-  popGraphicsState,
-  pushGraphicsState,
-  rgb,
-  PDFArray,
-  PDFContentStream,
-  PDFDocument,
-  PDFName,
-  PDFRawStream,
-  PDFRef,
-  type PDFFont,
-  type PDFPage,
-} from 'pdf-lib';
+import { PDFDocument, PDFName, PDFRawStream, type PDFPage, type PDFRef } from 'pdf-lib';
 
 import { loadBundledFonts, type DocumentFonts } from './fonts.ts';
-import { BASE_CODE_POINTS, embedPreparedFace, faceCovers, prepareFace, type PreparedFace } from './prepared-font.ts';
+import {
+  BASE_CODE_POINTS,
+  embedPreparedFace,
+  encodeHex,
+  faceCovers,
+  prepareFace,
+  textWidth,
+  type PreparedFace,
+} from './prepared-font.ts';
 import { vietnameseDocumentDate } from './zoned-time.ts';
 
 export interface DocumentField {
@@ -93,9 +87,10 @@ export function createDocumentRenderer(fonts: DocumentFonts = loadBundledFonts()
   const facesFor = async (texts: string[]): Promise<Record<Style, PreparedFace>> => {
     const base = await facesWith('');
     const all = texts.join('');
-    if (STYLES.every((style) => faceCovers(base[style], all))) return base;
+    // the three faces are prepared for the same characters
+    if (faceCovers(base.regular, all)) return base;
     const extra = [...new Set(Array.from(all, (char) => char.codePointAt(0)!))]
-      .filter((codePoint) => !base.regular.glyphIds.has(codePoint))
+      .filter((codePoint) => !base.regular.requested.has(codePoint))
       .sort((a, b) => a - b);
     if (faces.size > 64) faces.clear();
     return facesWith(String.fromCodePoint(...extra));
@@ -117,11 +112,10 @@ export function createDocumentRenderer(fonts: DocumentFonts = loadBundledFonts()
       const document = normalise(original);
       const faces = await facesFor(textsOf(document));
       const pdf = await PDFDocument.create({ updateMetadata: false });
-      const [regular, bold, italic] = await Promise.all(STYLES.map((style) => embedPreparedFace(pdf, faces[style])));
-      const writer = new PageWriter(pdf, { regular: regular!, bold: bold!, italic: italic! });
+      const writer = new PageWriter(pdf, faces);
       writeDocument(writer, document);
+      writer.finish();
       setMetadata(pdf, document);
-      compressContentStreams(pdf);
       return pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
     },
   };
@@ -149,25 +143,6 @@ function normalise(document: OfficialDocument): OfficialDocument {
     fields: document.fields?.map(({ label, value }) => ({ label: nfc(label), value: nfc(value) })),
     signer: { title: nfc(document.signer.title), name: nfc(document.signer.name) },
   };
-}
-
-// pdf-lib compresses page contents with pako (pure JS) as it saves; Node's zlib does it several times faster.
-function compressContentStreams(pdf: PDFDocument): void {
-  const { context } = pdf;
-  for (const page of pdf.getPages()) {
-    const entry = page.node.get(PDFName.of('Contents'));
-    const refs = entry instanceof PDFArray ? entry.asArray() : [entry];
-    for (const ref of refs) {
-      if (!(ref instanceof PDFRef)) continue;
-      const stream = context.lookup(ref);
-      if (!(stream instanceof PDFContentStream)) continue;
-      const compressed = deflateSync(stream.getUnencodedContents());
-      context.assign(
-        ref,
-        PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: compressed.length }), compressed),
-      );
-    }
-  }
 }
 
 function textsOf(document: OfficialDocument): string[] {
@@ -280,34 +255,60 @@ function writeSignerBlock(writer: PageWriter, document: OfficialDocument): void 
 
 const upper = (text: string) => text.toLocaleUpperCase('vi');
 
-/** Draws text top-down across pages. */
+/**
+ * Writes pages top-down. Content streams are written directly (text as glyph ids of the prepared faces) and
+ * compressed with Node's zlib: pdf-lib's drawing API builds an object per operand and compresses with pure-JS pako,
+ * which cost more than the rest of the document.
+ */
 class PageWriter {
+  private readonly fontRefs: Record<Style, PDFRef>;
   private page!: PDFPage;
-  private pageCount = 0;
-  /** Baseline of the next line is `y - ascent`: `y` is the top of the next line. */
+  private fontNames!: Record<Style, string>;
+  private content: string[] = [];
+  private readonly pages: Array<{ page: PDFPage; content: string[] }> = [];
+  /** The top of the next line. */
   y = 0;
 
   constructor(
     private readonly pdf: PDFDocument,
-    private readonly fonts: Record<Style, PDFFont>,
+    private readonly faces: Record<Style, PreparedFace>,
   ) {
+    const embed = (style: Style) => embedPreparedFace(pdf.context, faces[style]);
+    this.fontRefs = { regular: embed('regular'), bold: embed('bold'), italic: embed('italic') };
     this.newPage();
   }
 
   newPage(): void {
     this.page = this.pdf.addPage([PAGE.width, PAGE.height]);
-    this.pageCount += 1;
+    const name = (style: Style) => this.page.node.newFontDictionary(style[0]!.toUpperCase(), this.fontRefs[style]);
+    this.fontNames = {
+      regular: name('regular').toString(),
+      bold: name('bold').toString(),
+      italic: name('italic').toString(),
+    };
+    this.content = [];
+    this.pages.push({ page: this.page, content: this.content });
     this.y = PAGE.height - MARGIN.top;
-    if (this.pageCount > 1) {
-      const number = String(this.pageCount);
+    if (this.pages.length > 1) {
+      const number = String(this.pages.length);
       const width = this.width(number, 'regular', SIZE.pageNumber);
-      this.page.drawText(number, {
-        x: PAGE.width / 2 - width / 2,
-        y: PAGE.height - MARGIN.top / 2 - SIZE.pageNumber / 2,
-        size: SIZE.pageNumber,
-        font: this.fonts.regular,
-      });
+      this.text(number, 'regular', SIZE.pageNumber, PAGE.width / 2 - width / 2, PAGE.height - MARGIN.top / 2 - 6);
     }
+  }
+
+  /** Gives every page its content stream. */
+  finish(): void {
+    const { context } = this.pdf;
+    for (const { page, content } of this.pages) {
+      const compressed = deflateSync(content.join('\n'));
+      const stream = PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: compressed.length }), compressed);
+      page.node.set(PDFName.of('Contents'), context.register(stream));
+    }
+  }
+
+  private text(text: string, style: Style, size: number, x: number, baseline: number): void {
+    const hex = encodeHex(this.faces[style], text);
+    this.content.push(`BT ${this.fontNames[style]} ${n(size)} Tf ${n(x)} ${n(baseline)} Td <${hex}> Tj ET`);
   }
 
   moveDown(points: number): void {
@@ -329,7 +330,7 @@ class PageWriter {
   }
 
   private unitWidth(text: string, style: Style): number {
-    return this.fonts[style].widthOfTextAtSize(text, 1);
+    return textWidth(this.faces[style], text, 1);
   }
 
   /** Greedy line breaking on spaces; a word longer than a line is cut between characters. */
@@ -408,8 +409,7 @@ class PageWriter {
   line(text: string, style: Style, size: number, x: number): void {
     const height = size * LINE_HEIGHT;
     this.keepTogether(height);
-    const baseline = this.y - size * 1.02;
-    if (text) this.page.drawText(text, { x, y: baseline, size, font: this.fonts[style] });
+    if (text) this.text(text, style, size, x, this.y - size * 1.02);
     this.y -= height;
   }
 
@@ -419,13 +419,8 @@ class PageWriter {
 
   /** A thin horizontal rule under the last line, centred on `centre`. */
   rule(centre: number, length: number): void {
-    const y = this.y - 1;
-    this.page.drawLine({
-      start: { x: centre - length / 2, y },
-      end: { x: centre + length / 2, y },
-      thickness: 0.6,
-      color: rgb(0, 0, 0),
-    });
+    const y = n(this.y - 1);
+    this.content.push(`0.6 w ${n(centre - length / 2)} ${y} m ${n(centre + length / 2)} ${y} l S`);
     this.y -= 5;
   }
 
@@ -460,12 +455,12 @@ class PageWriter {
         pixels,
       ),
     );
-    const name = this.page.node.newXObject('QR', image);
-    this.page.pushOperators(
-      pushGraphicsState(),
-      concatTransformationMatrix(size, 0, 0, size, x, y),
-      drawObject(name),
-      popGraphicsState(),
-    );
+    const name = this.page.node.newXObject('QR', image).toString();
+    this.content.push(`q ${n(size)} 0 0 ${n(size)} ${n(x)} ${n(y)} cm ${name} Do Q`);
   }
+}
+
+/** A number as a PDF operand: at most two decimals, no trailing zeros. */
+function n(value: number): string {
+  return String(Math.round(value * 100) / 100);
 }
