@@ -23,6 +23,7 @@ import { TaskBridgeModule, TasksModule } from './tasks/tasks.module.ts';
 import { DossiersApiModule } from './dossiers/dossiers-api.module.ts';
 import { DossiersCoreModule } from './dossiers/dossiers-core.module.ts';
 import { DossierWorkersModule } from './workers/dossier-workers.module.ts';
+import { CalendarApiModule, CalendarModule } from './calendar/calendar.module.ts';
 
 export interface AppContext {
   config: MotcuaConfig;
@@ -52,6 +53,8 @@ export class AppModule {
     sharedModules.push(StalledJobsModule);
     apiModules.push(TasksModule, StalledJobsApiModule);
     workerModules.push(TaskBridgeModule);
+    sharedModules.push(CalendarModule);
+    apiModules.push(CalendarApiModule);
     const roleModules = [
       ...sharedModules,
       ...(config.roles.has('api') ? apiModules : []),

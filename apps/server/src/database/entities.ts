@@ -8,6 +8,9 @@ import { StalledJob } from '../stalled-jobs/stalled-job.entity.ts';
 import { DOSSIER_ENTITIES } from '../dossiers/dossier-entities.ts';
 import { Service } from '../catalogue/service.entity.ts';
 import { ServiceVersion } from '../catalogue/service-version.entity.ts';
+import { CalendarHoliday } from '../calendar/calendar-holiday.entity.ts';
+import { CalendarSettings } from '../calendar/calendar-settings.entity.ts';
+import { CalendarSwap } from '../calendar/calendar-swap.entity.ts';
 
 /** Every entity; each feature adds its own here. */
 export const ENTITIES = [
@@ -22,4 +25,7 @@ export const ENTITIES = [
   StalledJob,
   Service,
   ServiceVersion,
+  CalendarHoliday,
+  CalendarSwap,
+  CalendarSettings,
 ];

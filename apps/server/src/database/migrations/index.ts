@@ -7,6 +7,7 @@ import { CreateDossiers1795763000000 } from './1795763000000-create-dossiers.ts'
 import { CreateNotifications1795763500000 } from './1795763500000-create-notifications.ts';
 import { CreateTasks1795764000000 } from './1795764000000-create-tasks.ts';
 import { CreateStalledJobs1795764000001 } from './1795764000001-create-stalled-jobs.ts';
+import { CreateCalendar1795765000000 } from './1795765000000-create-calendar.ts';
 
 /** Every migration, oldest first. Never edit one after it landed: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateTasks1795764000000,
   CreateStalledJobs1795764000001,
   CreateServices1795762000000,
+  CreateCalendar1795765000000,
 ];
