@@ -45,6 +45,28 @@ export function signStepKey(dossierId: string, elementId: string): string {
   return stepKey(`motcua.sign:${dossierId}:${elementId}`);
 }
 
+/**
+ * The fee printed on form 01: the diagram's computed `fee` variable, or the sum of the static amounts of the
+ * dossier's channel; none for a fee-free service.
+ */
+export function feeOf(
+  version: DossierServiceVersion,
+  channel: Dossier['channel'],
+  computed?: number,
+): number | undefined {
+  const fees = version.metadata.fees;
+  switch (fees.kind) {
+    case 'computed':
+      return typeof computed === 'number' && Number.isFinite(computed) ? computed : undefined;
+    case 'static':
+      return fees.items
+        .filter((item) => !item.channels || item.channels.includes(channel))
+        .reduce((sum, item) => sum + item.amountVnd, 0);
+    case 'none':
+      return undefined;
+  }
+}
+
 /** A step that cannot run: the job fails with this message (a technical fault, retried, then an incident). */
 export class DossierStepError extends Error {}
 
@@ -125,7 +147,7 @@ export class DossierLifecycleService {
   }
 
   /** motcua.accept: status 2, the legal clock starts, due date(s) on the working-day calendar, form 01 notice. */
-  async accept(dossierId: string, now = new Date()): Promise<StepOutputs> {
+  async accept(dossierId: string, computedFee?: number, now = new Date()): Promise<StepOutputs> {
     const version = await this.versionOfDossier(dossierId);
     const calendar = await this.calendars.calendar();
     const key = `motcua.accept:${dossierId}`;
@@ -148,7 +170,8 @@ export class DossierLifecycleService {
         dedupeKey: key,
         at: now,
       });
-      await this.notifyApplicant(manager, dossier, version, key, (ref) => acceptedMessage(ref, receivedAt, dueAt));
+      const fee = feeOf(version, dossier.channel, computedFee);
+      await this.notifyApplicant(manager, dossier, version, key, (ref) => acceptedMessage(ref, receivedAt, dueAt, fee));
       return result;
     });
   }

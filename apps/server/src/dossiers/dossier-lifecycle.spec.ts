@@ -175,17 +175,21 @@ for (const { name, database, cleanup } of testDatabases()) {
     });
 
     it('accepts once: a repeated job gets the stored receipt and due date, never recomputed', async () => {
-      const first = await lifecycle.accept(dossierId, new Date('2026-01-08T02:00:00Z')); // Thu 09:00
-      const again = await lifecycle.accept(dossierId, new Date('2026-01-12T02:00:00Z'));
+      const first = await lifecycle.accept(dossierId, undefined, new Date('2026-01-08T02:00:00Z')); // Thu 09:00
+      const again = await lifecycle.accept(dossierId, undefined, new Date('2026-01-12T02:00:00Z'));
       expect(again).to.deep.equal(first);
       // 3 working days from Thursday 8 January: Fri 9, Mon 12, Tue 13 → due Tuesday 17:00
       expect(first).to.deep.equal({ receivedAt: '2026-01-08T09:00:00+07:00', dueDate: '2026-01-13T17:00:00+07:00' });
       expect(await events('accepted')).to.have.length(1);
+      // form 01's e-mail names the online fee of the household business registration (50,000 VND)
+      const [receipt] = (await notifications()).filter((row) => row.subject.startsWith('Tiếp nhận'));
+      expect(receipt!.body.vi).to.contain('Phí, lệ phí: 50.000 đồng');
+      expect(receipt!.body.en).to.contain('Fees: 50,000 VND');
       expect((await dossier()).status).to.equal(DossierStatus.Received);
     });
 
     it('opens one pause per supplement request, closes it once, and moves the due date by the paused working time', async () => {
-      await lifecycle.accept(dossierId, new Date('2026-01-08T02:00:00Z'));
+      await lifecycle.accept(dossierId, undefined, new Date('2026-01-08T02:00:00Z'));
       // requested Friday 9 January 10:00, supplemented Monday 12 January 10:00: one working day paused
       await lifecycle.requestSupplement(dossierId, '100', 'Bổ sung biên bản', new Date('2026-01-09T03:00:00Z'));
       await lifecycle.requestSupplement(dossierId, '100', 'Bổ sung biên bản', new Date('2026-01-09T04:00:00Z'));

@@ -55,16 +55,23 @@ export function codeIssuedMessage(dossier: DossierRef, trackingUrl: string): Mes
   };
 }
 
-export function acceptedMessage(dossier: DossierRef, receivedAt: Date, dueAt: Date): MessageText {
+export function acceptedMessage(dossier: DossierRef, receivedAt: Date, dueAt: Date, feeVnd?: number): MessageText {
   const hello = greeting(dossier);
+  const fee =
+    feeVnd === undefined
+      ? { vi: '', en: '' }
+      : {
+          vi: `\nPhí, lệ phí: ${feeVnd.toLocaleString('vi-VN')} đồng.`,
+          en: `\nFees: ${feeVnd.toLocaleString('en-GB')} VND.`,
+        };
   return {
     subject: {
       vi: `Tiếp nhận hồ sơ ${dossier.code} - hẹn trả kết quả ${formatDateVi(dueAt)}`,
       en: `Dossier ${dossier.code} accepted - result due ${formatDateEn(dueAt).split(', ')[1]}`,
     },
     body: {
-      vi: `${hello.vi}\n\nHồ sơ ${dossier.code} ("${dossier.serviceName.vi}") đã được tiếp nhận lúc ${formatDateViLong(receivedAt)}.\nNgày hẹn trả kết quả: ${formatDateViLong(dueAt)}.`,
-      en: `${hello.en}\n\nDossier ${dossier.code} ("${dossier.serviceName.en}") was accepted at ${formatDateEn(receivedAt)}.\nThe result is due by ${formatDateEn(dueAt)} (Vietnam time).`,
+      vi: `${hello.vi}\n\nHồ sơ ${dossier.code} ("${dossier.serviceName.vi}") đã được tiếp nhận lúc ${formatDateViLong(receivedAt)}.\nNgày hẹn trả kết quả: ${formatDateViLong(dueAt)}.${fee.vi}`,
+      en: `${hello.en}\n\nDossier ${dossier.code} ("${dossier.serviceName.en}") was accepted at ${formatDateEn(receivedAt)}.\nThe result is due by ${formatDateEn(dueAt)} (Vietnam time).${fee.en}`,
     },
   };
 }

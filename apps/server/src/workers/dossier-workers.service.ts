@@ -73,7 +73,13 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
           return complete(result);
         },
       ],
-      ['motcua.accept', async (job) => complete(await this.lifecycle.accept(dossierIdOf(job)))],
+      [
+        'motcua.accept',
+        async (job) => {
+          const fee = typeof job.variables.fee === 'number' ? job.variables.fee : undefined;
+          return complete(await this.lifecycle.accept(dossierIdOf(job), fee));
+        },
+      ],
       [
         'motcua.supplement-request',
         async (job) => {
