@@ -21,10 +21,17 @@ describe('the server started with every role (npm start)', function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('reports healthy once the database and the embedded engine answer', async () => {
-    const response = await fetch(`http://127.0.0.1:${server.httpPort}/api/health`);
+  it('reports healthy once the database, the embedded engine and the workers are ready', async () => {
+    // Readiness is asynchronous (job streams open after start): poll, bounded.
+    let response = await fetch(`http://127.0.0.1:${server.httpPort}/api/health`);
+    for (let attempt = 0; attempt < 100 && response.status !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await fetch(`http://127.0.0.1:${server.httpPort}/api/health`);
+    }
     expect(response.status).to.equal(200);
-    expect(await response.json()).to.deep.include({ status: 'ok' });
+    const body = (await response.json()) as { status: string; checks: Record<string, boolean> };
+    expect(body.status).to.equal('ok');
+    expect(body.checks).to.include({ database: true, engine: true });
   });
 
   it('serves its OpenAPI document', async () => {
