@@ -140,8 +140,11 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
     this.readiness.register('job-workers', async () => this.running !== undefined);
     // One-time work of a first start (the local test CA and the organisation key) before jobs arrive.
     await this.identities.get();
-    // Not awaited: the application starts while Zeebe may still be unreachable; health waits for the streams.
-    void this.open(0);
+    // The start waits a little for the streams (the embedded engine answers at once) but not for an unreachable
+    // Zeebe: then it goes on opening them in the background, and health reports the workers not ready meanwhile.
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([this.open(0), new Promise((resolve) => (waited = setTimeout(resolve, 5_000)))]);
+    clearTimeout(waited);
   }
 
   onApplicationShutdown(): void {
