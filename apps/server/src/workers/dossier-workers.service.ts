@@ -22,6 +22,20 @@ function dossierIdOf(job: MotcuaJob): string {
   return id;
 }
 
+/**
+ * The variables each handler reads (the contract's "Reads" column); motcua.overdue fetches all, since the agency
+ * variable it needs is named by its `agencyRole` header.
+ */
+export const FETCH_VARIABLES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['motcua.intake', ['dossierId']],
+  ['motcua.accept', ['dossierId', 'fee']],
+  ['motcua.supplement-request', ['dossierId', 'supplementNote', 'note']],
+  ['motcua.supplement-received', ['dossierId']],
+  ['motcua.refuse', ['dossierId', 'refusalReason', 'reason']],
+  ['motcua.sign', ['dossierId', 'refusalReason', 'approverName']],
+  ['motcua.return', ['dossierId']],
+]);
+
 /** Agency codes of a variable that holds one code or a list of codes. */
 function agencyCodes(value: unknown): string[] {
   if (typeof value === 'string' && value !== '') return [value];
@@ -160,6 +174,7 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
         worker: `motcua-workers-${process.pid}`,
         timeoutMs: 60_000,
         pollIntervalMs: 5_000,
+        fetchVariables: FETCH_VARIABLES,
         onStalled: (job, errorMessage) => this.recordStalled(job, errorMessage),
         log: (message) => this.logger.warn(message),
       });

@@ -29,6 +29,8 @@ export interface JobWorkerOptions {
   timeoutMs: number;
   /** Backfill poll beside the stream: picks up jobs the push missed (re-queued after a time-out, a reconnect). */
   pollIntervalMs: number;
+  /** Per job type, the only variables to fetch with each job (processes/README.md: "pass them as fetchVariable"). */
+  fetchVariables?: ReadonlyMap<string, readonly string[]>;
   /** Called when a job failed for good (no retries left), for the stalled-dossiers list. */
   onStalled?: (job: MotcuaJob, errorMessage: string) => Promise<void>;
   log?: (message: string) => void;
@@ -66,6 +68,7 @@ export async function startJobWorkers(
         timeout: options.timeoutMs,
         tenantIds: ['<default>'],
         pollInterval: options.pollIntervalMs,
+        ...(options.fetchVariables?.has(type) ? { fetchVariables: [...options.fetchVariables.get(type)!] } : {}),
         taskHandler: (job) =>
           runJob(job as MotcuaJob & JobCompletionInterface<Record<string, unknown>>, handler, options, log),
       });
