@@ -17,4 +17,11 @@ export class HealthController {
       checks: report.checks,
     });
   }
+
+  /** Liveness: 200 `{}` whenever the process answers HTTP, without touching the database or the engine. */
+  @Public()
+  @Get('live')
+  live(): Record<string, never> {
+    return {};
+  }
 }

@@ -1,0 +1,784 @@
+// `npm run bench:server [-- --scenarios journey,tracking,inbox,startup --no-results …]` (see --help)
+//
+// The server benchmarks of issue 3 (item 11), each against the real server (`apps/server/src/main.ts`, what
+// `npm start` runs) in its own child process, driven by another child process — the journey driver or autocannon —
+// so the server and the load never share a thread (the machine has 2 cores):
+//   journey   the full dossier journey over HTTP (submit → intake → desk, appraisal, approval by the demo officials
+//             → signed PDF → returned, status 10) on SQLite: journeys/s with a fixed number in flight, p50/p95 time;
+//   tracking  GET /api/track/:code?phone=… with 1M dossiers in MariaDB vs GET /api/health/live of the same server,
+//             measured in the same run: rate ratio and tracking p99;
+//   inbox     GET /api/inbox of a member of one group with 100k open tasks, on SQLite and MariaDB: p95;
+//   startup   `npm start` and its node entry point on an existing data dir: ready time (spawn → /api/health = 200)
+//             and the node process's VmRSS after 10 s idle.
+// Prints the tables and appends them with the exact command and the machine's load to RESULTS.md.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { LoadResult } from './http-load.ts';
+import {
+  createDatabase,
+  dropDatabase,
+  INBOX_GROUP,
+  INBOX_MEMBER,
+  seedDossiersMysql,
+  seedTasksMysql,
+  seedTasksSqlite,
+} from './seed.ts';
+import type { SeedReport } from './seed.ts';
+import {
+  BENCH_DIR,
+  ROOT,
+  cleanupAll,
+  cpuSeconds,
+  log,
+  numberFlag,
+  onCleanup,
+  parseFlags,
+  percentile,
+  removeDirLater,
+  round,
+  rssMiB,
+  runMeasurer,
+  sleep,
+  startServer,
+} from './support.ts';
+import type { ServerUnderTest } from './support.ts';
+
+const RESULTS = join(BENCH_DIR, 'RESULTS.md');
+const SCENARIOS = ['journey', 'tracking', 'inbox', 'startup'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+interface Settings {
+  scenarios: Scenario[];
+  inboxDatabases: ('sqlite' | 'mysql')[];
+  mysqlUrl: string;
+  journeyConcurrency: number;
+  journeyWarmup: number;
+  journeySeconds: number;
+  dossiers: number;
+  tasks: number;
+  connections: number;
+  warmup: number;
+  seconds: number;
+  rounds: number;
+  trackingRate: number;
+  inboxRate: number;
+  warmStarts: number;
+  idleSeconds: number;
+}
+
+const load1 = (): number => round(os.loadavg()[0], 2);
+
+// ---- scenarios ------------------------------------------------------------------------------------------------
+
+/** The server's environment for a run: the tracking limit raised far above what the load can reach. */
+const RUN_ENV = { MOTCUA_TRACKING_RATE_PER_MINUTE: '10000000' };
+
+function tempDataDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'motcua-server-bench-'));
+  return { dir, remove: removeDirLater(dir) };
+}
+
+interface JourneyResult {
+  journeysPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  completed: number;
+  started: number;
+  errors: number;
+  timedOut: number;
+  firstErrors: string[];
+  stagesP50Ms: Record<string, number>;
+  httpRequests: number;
+  concurrency: number;
+  serverCpuSeconds?: number;
+  load: [number, number];
+}
+
+async function journey(settings: Settings): Promise<JourneyResult> {
+  const data = tempDataDir();
+  const loadStart = load1();
+  log('journey: starting the server (all roles, SQLite, fresh data dir)');
+  const server = await startServer({ dataDir: data.dir, env: RUN_ENV });
+  try {
+    const cpuBefore = cpuSeconds(server.nodePid);
+    log(
+      `journey: driving ${settings.journeyConcurrency} journeys in flight, ${settings.journeyWarmup} s warm-up + ` +
+        `${settings.journeySeconds} s measured`,
+    );
+    const result = (await runMeasurer(
+      join(BENCH_DIR, 'journey-driver.ts'),
+      [
+        '--base-url',
+        server.baseUrl,
+        '--concurrency',
+        String(settings.journeyConcurrency),
+        '--warmup',
+        String(settings.journeyWarmup),
+        '--seconds',
+        String(settings.journeySeconds),
+      ],
+      (settings.journeyWarmup + settings.journeySeconds + 180) * 1000,
+    )) as unknown as JourneyResult;
+    const cpuAfter = cpuSeconds(server.nodePid);
+    if (server.child.exitCode !== null) throw new Error(`the server exited during the run:\n${server.stderr()}`);
+    return {
+      ...result,
+      serverCpuSeconds: cpuBefore !== undefined && cpuAfter !== undefined ? round(cpuAfter - cpuBefore, 1) : undefined,
+      load: [loadStart, load1()],
+    };
+  } finally {
+    await server.stop();
+    data.remove();
+  }
+}
+
+interface HttpPhase extends LoadResult {
+  serverCpuSeconds?: number;
+  load: [number, number];
+}
+
+async function httpPhase(
+  server: ServerUnderTest,
+  settings: Settings,
+  target: 'noop' | 'tracking' | 'inbox',
+  rate: number,
+  extra: string[] = [],
+): Promise<HttpPhase> {
+  const loadStart = load1();
+  const cpuBefore = cpuSeconds(server.nodePid);
+  log(`  ${target}: ${rate > 0 ? `${rate} req/s` : `closed loop`}, ${settings.connections} connections`);
+  const result = (await runMeasurer(
+    join(BENCH_DIR, 'http-load.ts'),
+    [
+      '--base-url',
+      server.baseUrl,
+      '--target',
+      target,
+      '--connections',
+      String(settings.connections),
+      '--rate',
+      String(rate),
+      '--warmup',
+      String(settings.warmup),
+      '--seconds',
+      String(settings.seconds),
+      ...extra,
+    ],
+    (settings.warmup + settings.seconds + 120) * 1000,
+  )) as unknown as LoadResult;
+  const cpuAfter = cpuSeconds(server.nodePid);
+  if (server.child.exitCode !== null) throw new Error(`the server exited during the run:\n${server.stderr()}`);
+  return {
+    ...result,
+    serverCpuSeconds: cpuBefore !== undefined && cpuAfter !== undefined ? round(cpuAfter - cpuBefore, 1) : undefined,
+    load: [loadStart, load1()],
+  };
+}
+
+/** A bench database on the MariaDB server, dropped at the end whatever happens. */
+async function benchDatabase(settings: Settings, what: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `motcua_bench_${Date.now()}_${what}`;
+  await createDatabase(settings.mysqlUrl, name);
+  const drop = async (): Promise<void> => dropDatabase(settings.mysqlUrl, name);
+  const forget = onCleanup(drop);
+  return {
+    url: `${settings.mysqlUrl}/${name}`,
+    drop: async () => {
+      forget();
+      await drop();
+    },
+  };
+}
+
+/** First start on a fresh data dir and database: migrations, reference bundles, demo users; then stopped. */
+async function prepare(
+  dataDir: string,
+  env: Record<string, string>,
+): Promise<{ readyMs: number; cpuSeconds?: number }> {
+  const server = await startServer({ dataDir, env: { ...RUN_ENV, ...env } });
+  await server.stop();
+  return { readyMs: server.readyMs, cpuSeconds: server.readyCpuSeconds };
+}
+
+interface TrackingResult {
+  seed: SeedReport & { events: number };
+  warmStartMs: number;
+  throughput: HttpPhase[];
+  latency: HttpPhase[];
+  ratio: number;
+}
+
+async function tracking(settings: Settings): Promise<TrackingResult> {
+  const database = await benchDatabase(settings, 'tracking');
+  const data = tempDataDir();
+  try {
+    const env = { DATABASE_URL: database.url };
+    log('tracking: first start on the bench database (migrations, bundles, demo users)');
+    await prepare(data.dir, env);
+    log(`tracking: inserting ${settings.dossiers} dossiers (+ 2 timeline events each) into MariaDB`);
+    const seed = await seedDossiersMysql(database.url, settings.dossiers, { log });
+    log(`tracking: ${seed.rows} dossiers in ${seed.seconds.toFixed(0)} s; starting the server against them`);
+    const server = await startServer({ dataDir: data.dir, env: { ...RUN_ENV, ...env } });
+    try {
+      const throughput: HttpPhase[] = [];
+      // Interleaved rounds (no-op, tracking), so a drift in the machine's load hits both sides of the ratio alike.
+      for (let round = 0; round < settings.rounds; round++) {
+        throughput.push(await httpPhase(server, settings, 'noop', 0));
+        throughput.push(await httpPhase(server, settings, 'tracking', 0, ['--count', String(settings.dossiers)]));
+      }
+      const latency = [
+        await httpPhase(server, settings, 'noop', settings.trackingRate),
+        await httpPhase(server, settings, 'tracking', settings.trackingRate, ['--count', String(settings.dossiers)]),
+      ];
+      const total = (target: string): number =>
+        throughput.filter((phase) => phase.target === target).reduce((sum, phase) => sum + phase.requestsPerSecond, 0);
+      return { seed, warmStartMs: server.readyMs, throughput, latency, ratio: total('tracking') / total('noop') };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    data.remove();
+    await database.drop();
+  }
+}
+
+interface InboxResult {
+  database: 'sqlite' | 'mysql';
+  seed: SeedReport;
+  throughput: HttpPhase;
+  latency: HttpPhase;
+}
+
+async function inbox(settings: Settings, database: 'sqlite' | 'mysql'): Promise<InboxResult> {
+  const data = tempDataDir();
+  const mysql = database === 'mysql' ? await benchDatabase(settings, 'inbox') : undefined;
+  try {
+    const env: Record<string, string> = mysql ? { DATABASE_URL: mysql.url } : {};
+    log(`inbox (${database}): first start (migrations, bundles, demo users)`);
+    await prepare(data.dir, env);
+    log(`inbox (${database}): inserting ${settings.tasks} open tasks of ${INBOX_GROUP}`);
+    const seed = mysql
+      ? await seedTasksMysql(mysql.url, settings.tasks)
+      : seedTasksSqlite(join(data.dir, 'motcua.sqlite'), settings.tasks);
+    const server = await startServer({ dataDir: data.dir, env: { ...RUN_ENV, ...env } });
+    try {
+      const args = ['--username', INBOX_MEMBER];
+      return {
+        database,
+        seed,
+        throughput: await httpPhase(server, settings, 'inbox', 0, args),
+        latency: await httpPhase(server, settings, 'inbox', settings.inboxRate, args),
+      };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    data.remove();
+    await mysql?.drop();
+  }
+}
+
+interface StartRun {
+  via: 'npm' | 'node';
+  readyMs: number;
+  /** CPU seconds the node process used until ready */
+  cpuSeconds?: number;
+  rssMiB?: number;
+  load: number;
+}
+
+interface StartupResult {
+  firstStartMs: number;
+  firstStartCpuSeconds?: number;
+  runs: StartRun[];
+}
+
+async function startup(settings: Settings): Promise<StartupResult> {
+  const data = tempDataDir();
+  try {
+    log('startup: first start (keys, migrations, bundles, demo users)');
+    const first = await prepare(data.dir, {});
+    const runs: StartRun[] = [];
+    for (let i = 0; i < settings.warmStarts; i++) {
+      for (const via of ['npm', 'node'] as const) {
+        const load = load1();
+        const server = await startServer({ dataDir: data.dir, env: RUN_ENV, via });
+        try {
+          await sleep(settings.idleSeconds * 1000);
+          runs.push({
+            via,
+            readyMs: server.readyMs,
+            cpuSeconds: server.readyCpuSeconds,
+            rssMiB: rssMiB(server.nodePid),
+            load,
+          });
+          log(`  warm start via ${via}: ready in ${server.readyMs.toFixed(0)} ms`);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+    return { firstStartMs: first.readyMs, firstStartCpuSeconds: first.cpuSeconds, runs };
+  } finally {
+    data.remove();
+  }
+}
+
+// ---- report ---------------------------------------------------------------------------------------------------
+
+// NaN travels as null through JSON.
+const fmt = (value: number | null | undefined, digits = 1): string =>
+  typeof value !== 'number' || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
+const loadCell = (load: [number, number] | undefined): string =>
+  load ? `${fmt(load[0], 2)} → ${fmt(load[1], 2)}` : 'n/a';
+const tableOf = (rows: string[][]): string =>
+  [rows[0], rows[0].map(() => '---'), ...rows.slice(1)].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+
+interface Outcome {
+  journey?: JourneyResult | { error: string };
+  tracking?: TrackingResult | { error: string };
+  inbox: (InboxResult | { database: string; error: string })[];
+  startup?: StartupResult | { error: string };
+}
+
+interface Target {
+  item: string;
+  measured: string;
+  target: string;
+  met: boolean | undefined;
+}
+
+const failed = (value: unknown): value is { error: string } =>
+  typeof value === 'object' && value !== null && 'error' in value;
+
+function targets(outcome: Outcome): Target[] {
+  const list: Target[] = [];
+  const j = outcome.journey;
+  if (j)
+    list.push(
+      failed(j)
+        ? { item: 'full dossier journey', measured: `failed: ${j.error.split('\n')[0]}`, target: '≥ 100/s', met: false }
+        : {
+            item: `full dossier journey (${j.concurrency} in flight)`,
+            measured: `${fmt(j.journeysPerSecond, 2)} journeys/s (p50 ${fmt(j.p50Ms, 0)} ms, p95 ${fmt(j.p95Ms, 0)} ms)`,
+            target: '≥ 100 journeys/s',
+            met: j.journeysPerSecond >= 100 && j.errors === 0,
+          },
+    );
+  const t = outcome.tracking;
+  if (t) {
+    if (failed(t))
+      list.push({ item: 'tracking lookup', measured: `failed: ${t.error.split('\n')[0]}`, target: '', met: false });
+    else {
+      const rated = t.latency.find((phase) => phase.target === 'tracking');
+      const worstP99 = Math.max(...t.throughput.filter((p) => p.target === 'tracking').map((p) => p.p99Ms));
+      list.push(
+        {
+          item: `tracking rate / no-op rate (${t.seed.rows} dossiers, MariaDB, same run)`,
+          measured: fmt(t.ratio, 2),
+          target: '≥ 0.5',
+          met: t.ratio >= 0.5 && t.throughput.every((phase) => phase.errors === 0),
+        },
+        {
+          item: `tracking p99 at ${rated?.offeredRate ?? '?'} req/s`,
+          measured: `${fmt(rated?.p99Ms, 1)} ms`,
+          target: '< 20 ms',
+          met: rated ? rated.p99Ms < 20 && rated.errors === 0 : undefined,
+        },
+        {
+          item: 'tracking p99 at saturation (closed loop)',
+          measured: `${fmt(worstP99, 1)} ms (worst round)`,
+          target: '< 20 ms',
+          met: worstP99 < 20,
+        },
+      );
+    }
+  }
+  for (const i of outcome.inbox) {
+    if (failed(i)) {
+      list.push({
+        item: `inbox (${i.database})`,
+        measured: `failed: ${i.error.split('\n')[0]}`,
+        target: '',
+        met: false,
+      });
+      continue;
+    }
+    list.push(
+      {
+        item: `inbox p95, ${i.seed.rows} open tasks (${i.database}) at ${i.latency.offeredRate} req/s`,
+        measured: `${fmt(i.latency.p95Ms, 1)} ms`,
+        target: '< 50 ms',
+        met: i.latency.p95Ms < 50 && i.latency.errors === 0,
+      },
+      {
+        item: `inbox p95, ${i.seed.rows} open tasks (${i.database}) at saturation (closed loop)`,
+        measured: `${fmt(i.throughput.p95Ms, 1)} ms (${fmt(i.throughput.requestsPerSecond, 0)} req/s)`,
+        target: '< 50 ms',
+        met: i.throughput.p95Ms < 50 && i.throughput.errors === 0,
+      },
+    );
+  }
+  const s = outcome.startup;
+  if (s) {
+    if (failed(s))
+      list.push({ item: 'npm start', measured: `failed: ${s.error.split('\n')[0]}`, target: '', met: false });
+    else
+      for (const via of ['npm', 'node'] as const) {
+        const runs = s.runs.filter((run) => run.via === via);
+        const ready = runs.map((run) => run.readyMs).sort((a, b) => a - b);
+        const rss = runs.map((run) => run.rssMiB ?? NaN);
+        const label = via === 'npm' ? '`npm start`' : 'node entry point';
+        list.push(
+          {
+            item: `${label} warm start → /api/health 200`,
+            measured: `median ${fmt(percentile(ready, 50) / 1000, 2)} s, worst ${fmt(ready[ready.length - 1] / 1000, 2)} s`,
+            target: '< 5 s',
+            met: ready.length > 0 && ready[ready.length - 1] < 5000,
+          },
+          {
+            item: `${label} idle RSS (node process, ${'after idle'})`,
+            measured: `max ${fmt(Math.max(...rss), 0)} MiB`,
+            target: '< 300 MB',
+            met: rss.length > 0 && rss.every((value) => value * 1.048576 < 300),
+          },
+        );
+      }
+  }
+  return list;
+}
+
+function targetTable(list: Target[]): string {
+  return tableOf([
+    ['benchmark', 'measured', 'target', ''],
+    ...list.map((t) => [
+      t.item,
+      t.measured,
+      t.target,
+      t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT met',
+    ]),
+  ]);
+}
+
+function phaseRow(label: string, phase: HttpPhase): string[] {
+  return [
+    label,
+    phase.offeredRate ? `${phase.offeredRate} req/s` : `closed loop`,
+    String(phase.connections),
+    fmt(phase.requestsPerSecond, 0),
+    fmt(phase.p50Ms, 2),
+    fmt(phase.p95Ms, 2),
+    fmt(phase.p99Ms, 2),
+    fmt(phase.maxMs, 1),
+    String(phase.errors),
+    fmt(phase.serverCpuSeconds),
+    loadCell(phase.load),
+  ];
+}
+
+const PHASE_HEADER = [
+  'endpoint',
+  'load',
+  'connections',
+  'req/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'max ms',
+  'non-200',
+  'server CPU s',
+  'load 1m',
+];
+
+function details(outcome: Outcome, settings: Settings): string {
+  const parts: string[] = [];
+  const j = outcome.journey;
+  if (j && !failed(j)) {
+    parts.push(
+      `**Journey** (household business registration ${'1.001612'}, SQLite, all roles in one process; ` +
+        `${j.concurrency} journeys in flight, ${settings.journeyWarmup} s warm-up + ${settings.journeySeconds} s measured):`,
+      '',
+      tableOf([
+        [
+          'journeys/s',
+          'completed',
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+          'max ms',
+          'errors',
+          'HTTP requests',
+          'server CPU s',
+          'load 1m',
+        ],
+        [
+          fmt(j.journeysPerSecond, 2),
+          String(j.completed),
+          fmt(j.p50Ms, 0),
+          fmt(j.p95Ms, 0),
+          fmt(j.p99Ms, 0),
+          fmt(j.maxMs, 0),
+          `${j.errors}${j.timedOut ? ` (${j.timedOut} timed out)` : ''}`,
+          String(j.httpRequests),
+          fmt(j.serverCpuSeconds),
+          loadCell(j.load),
+        ],
+      ]),
+      '',
+      `Median stage times (ms): submit answered ${fmt(j.stagesP50Ms.submit, 0)}; → desk receipt completed ` +
+        `${fmt(j.stagesP50Ms.toDeskDone, 0)}; → appraisal completed ${fmt(j.stagesP50Ms.toAppraisalDone, 0)}; → approval ` +
+        `completed ${fmt(j.stagesP50Ms.toApprovalDone, 0)}; → status 10 seen ${fmt(j.stagesP50Ms.toReturned, 0)}.` +
+        (j.firstErrors.length
+          ? ` First errors: ${j.firstErrors.map((e) => `\`${e.replace(/`/g, "'")}\``).join('; ')}`
+          : ''),
+      '',
+    );
+  }
+  const t = outcome.tracking;
+  if (t && !failed(t)) {
+    parts.push(
+      `**Tracking** (${settings.dossiers} dossiers + ${t.seed.events} timeline events inserted in ${fmt(t.seed.seconds, 0)} s; ` +
+        `warm start against them ${fmt(t.warmStartMs / 1000, 2)} s; random existing codes with the right phone digits; ` +
+        `MOTCUA_TRACKING_RATE_PER_MINUTE=${RUN_ENV.MOTCUA_TRACKING_RATE_PER_MINUTE}):`,
+      '',
+      tableOf([
+        PHASE_HEADER,
+        ...t.throughput.map((phase) =>
+          phaseRow(phase.target === 'noop' ? 'GET /api/health/live (no-op)' : 'GET /api/track/:code?phone=', phase),
+        ),
+        ...t.latency.map((phase) =>
+          phaseRow(phase.target === 'noop' ? 'GET /api/health/live (no-op)' : 'GET /api/track/:code?phone=', phase),
+        ),
+      ]),
+      '',
+    );
+  }
+  const inboxes = outcome.inbox.filter((i): i is InboxResult => !failed(i));
+  if (inboxes.length) {
+    parts.push(
+      `**Inbox** (${settings.tasks} open tasks of \`${INBOX_GROUP}\`, 1 % of them claimed by the member; ` +
+        `\`GET /api/inbox\` as \`${INBOX_MEMBER}\`: first page, 50 by due date, unassigned and mine):`,
+      '',
+      tableOf([
+        ['database', 'seeded in s', ...PHASE_HEADER.slice(1)],
+        ...inboxes.flatMap((i) => [
+          [i.database, fmt(i.seed.seconds, 1), ...phaseRow('', i.throughput).slice(1)],
+          [i.database, '', ...phaseRow('', i.latency).slice(1)],
+        ]),
+      ]),
+      '',
+    );
+  }
+  const s = outcome.startup;
+  if (s && !failed(s)) {
+    parts.push(
+      `**Start** (SQLite data dir; first start ${fmt(s.firstStartMs / 1000, 2)} s (node CPU ` +
+        `${fmt(s.firstStartCpuSeconds)} s) incl. keys, migrations, ` +
+        `publishing and demo users; then warm starts alternating \`npm start\` and its node entry point; ` +
+        `RSS = VmRSS of the node process after ${settings.idleSeconds} s idle):`,
+      '',
+      tableOf([
+        ['start', 'spawned', 'ready s', 'node CPU s until ready', 'idle RSS MiB', 'load 1m'],
+        ...s.runs.map((run, index) => [
+          String(index + 1),
+          run.via === 'npm' ? '`npm start`' : '`node --import @swc-node/register/esm-register apps/server/src/main.ts`',
+          fmt(run.readyMs / 1000, 2),
+          fmt(run.cpuSeconds, 2),
+          fmt(run.rssMiB, 0),
+          fmt(run.load, 2),
+        ]),
+      ]),
+      '',
+    );
+  }
+  for (const [name, value] of Object.entries(outcome)) {
+    const list = Array.isArray(value) ? value : [value];
+    for (const item of list) if (failed(item)) parts.push(`**${name} failed**: \`${item.error.split('\n')[0]}\``, '');
+  }
+  return parts.join('\n');
+}
+
+function machine(loadStart: number[], loadEnd: number[]): string {
+  const cpus = os.cpus();
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'apps/server/src', 'libs'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (dirty.trim()) commit += ' (with uncommitted changes under apps/server/src or libs)';
+  } catch {
+    // not a git checkout
+  }
+  let mariadb = 'unknown';
+  try {
+    mariadb = execFileSync(
+      'mysql',
+      ['-h127.0.0.1', '-uroot', '-N', '-e', 'SELECT VERSION(), @@innodb_buffer_pool_size'],
+      {
+        encoding: 'utf8',
+      },
+    )
+      .trim()
+      .replace(/\t/, ', innodb_buffer_pool_size ');
+  } catch {
+    // no mysql client
+  }
+  const load = (l: number[]): string => l.map((v) => v.toFixed(2)).join(' / ');
+  return [
+    `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    `${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}, MariaDB ${mariadb}`,
+    `load average (1/5/15 min) at start ${load(loadStart)}, at end ${load(loadEnd)}; commit ${commit}`,
+  ].join('; ');
+}
+
+function command(argv: string[]): string {
+  const quoted = argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`));
+  return quoted.length ? `npm run bench:server -- ${quoted.join(' ')}` : 'npm run bench:server';
+}
+
+const RESULTS_HEADER = `# motcua server benchmark results
+
+Written by \`npm run bench:server\` (apps/server/bench/server.bench.ts): each run appends a dated section.
+See the end of this file for the latest run.
+`;
+
+async function formatResults(): Promise<void> {
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(RESULTS)) ?? {};
+    const text = readFileSync(RESULTS, 'utf8');
+    writeFileSync(RESULTS, await prettier.format(text, { ...options, filepath: RESULTS }));
+  } catch (error) {
+    log(`could not format ${RESULTS} with prettier: ${(error as Error).message}`);
+  }
+}
+
+// ---- main -----------------------------------------------------------------------------------------------------
+
+const USAGE = `usage: npm run bench:server -- [--scenarios journey,tracking,inbox,startup] [--inbox-databases sqlite,mysql]
+  [--mysql-url mysql://root@127.0.0.1:3306] [--journey-concurrency 20] [--journey-warmup 10] [--journey-seconds 30]
+  [--dossiers 1000000] [--tasks 100000] [--connections 8] [--warmup 3] [--seconds 10] [--rounds 2]
+  [--tracking-rate 100] [--inbox-rate 20] [--warm-starts 3] [--idle-seconds 10] [--no-results]
+`;
+
+function parseSettings(flags: Record<string, string>): Settings {
+  const list = <T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] => {
+    if (flags[name] === undefined) return fallback;
+    const values = flags[name].split(',').map((v) => v.trim()) as T[];
+    for (const value of values)
+      if (!allowed.includes(value)) throw new Error(`--${name}: unknown '${value}' (one of ${allowed.join(', ')})`);
+    return values;
+  };
+  const mysqlUrl = flags['mysql-url'] ?? 'mysql://root@127.0.0.1:3306';
+  if (!/^mysql:\/\/[^/]*@?(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(mysqlUrl))
+    throw new Error(
+      '--mysql-url: a MariaDB/MySQL server on 127.0.0.1, without a database (mysql://root@127.0.0.1:3306)',
+    );
+  return {
+    scenarios: list('scenarios', SCENARIOS, [...SCENARIOS]),
+    inboxDatabases: list('inbox-databases', ['sqlite', 'mysql'] as const, ['sqlite', 'mysql']),
+    mysqlUrl: mysqlUrl.replace(/\/$/, ''),
+    journeyConcurrency: numberFlag(flags, 'journey-concurrency', 20),
+    journeyWarmup: numberFlag(flags, 'journey-warmup', 10),
+    journeySeconds: numberFlag(flags, 'journey-seconds', 30),
+    dossiers: numberFlag(flags, 'dossiers', 1_000_000),
+    tasks: numberFlag(flags, 'tasks', 100_000),
+    connections: numberFlag(flags, 'connections', 8),
+    warmup: numberFlag(flags, 'warmup', 3),
+    seconds: numberFlag(flags, 'seconds', 10),
+    rounds: Math.max(1, numberFlag(flags, 'rounds', 2)),
+    trackingRate: numberFlag(flags, 'tracking-rate', 100),
+    inboxRate: numberFlag(flags, 'inbox-rate', 20),
+    warmStarts: Math.max(1, numberFlag(flags, 'warm-starts', 3)),
+    idleSeconds: numberFlag(flags, 'idle-seconds', 10),
+  };
+}
+
+async function attempt<T>(what: string, run: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await run();
+  } catch (error) {
+    log(`${what} failed: ${(error as Error).stack ?? String(error)}`);
+    return { error: (error as Error).message };
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const flags = parseFlags(argv);
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const settings = parseSettings(flags);
+  const started = new Date();
+  const loadStart = os.loadavg();
+  const outcome: Outcome = { inbox: [] };
+  // The DB-bound lookups first, the CPU-bound journey and the start measurements after.
+  if (settings.scenarios.includes('tracking')) outcome.tracking = await attempt('tracking', () => tracking(settings));
+  if (settings.scenarios.includes('inbox'))
+    for (const database of settings.inboxDatabases) {
+      const result = await attempt(`inbox (${database})`, () => inbox(settings, database));
+      outcome.inbox.push(failed(result) ? { database, error: result.error } : result);
+    }
+  if (settings.scenarios.includes('journey')) outcome.journey = await attempt('journey', () => journey(settings));
+  if (settings.scenarios.includes('startup')) outcome.startup = await attempt('startup', () => startup(settings));
+  const loadEnd = os.loadavg();
+  const elapsed = (Date.now() - started.getTime()) / 1000;
+
+  const section = [
+    `## ${started.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    '',
+    `Command: \`${command(argv)}\` (took ${elapsed.toFixed(0)} s)`,
+    '',
+    `Machine: ${machine(loadStart, loadEnd)}`,
+    '',
+    `Settings: HTTP load by autocannon ${autocannonVersion()} in its own process, ${settings.connections} connections, ` +
+      `${settings.warmup} s warm-up + ${settings.seconds} s measured per row; "closed loop" = as fast as the server ` +
+      `answers, "N req/s" = paced by autocannon's overallRate; percentiles from every response's time.`,
+    '',
+    targetTable(targets(outcome)),
+    '',
+    details(outcome, settings),
+  ].join('\n');
+  process.stdout.write(`\n${section}\n`);
+  process.stdout.write(`${JSON.stringify({ settings, outcome })}\n`);
+  if (!flags['no-results']) {
+    if (!existsSync(RESULTS)) writeFileSync(RESULTS, RESULTS_HEADER);
+    appendFileSync(RESULTS, `\n${section}`);
+    await formatResults();
+    log(`appended to ${RESULTS}`);
+  }
+}
+
+function autocannonVersion(): string {
+  try {
+    const url = new URL('../../../node_modules/autocannon/package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+let stopping = false;
+const stop = (code: number): void => {
+  if (stopping) return;
+  stopping = true;
+  void cleanupAll().finally(() => process.exit(code));
+};
+process.on('SIGINT', () => stop(130));
+process.on('SIGTERM', () => stop(143));
+
+main().then(
+  () => stop(0),
+  (error: unknown) => {
+    log(`failed: ${(error as Error).stack ?? String(error)}`);
+    stop(1);
+  },
+);

@@ -1,0 +1,361 @@
+// Shared pieces of the server benchmark: child processes (the server, the drivers, the load generator), flags,
+// percentiles, /proc readings. Every process the benchmark starts is tracked here and killed at the end.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+export const SERVER_MAIN = 'apps/server/src/main.ts';
+export const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
+/** What a measuring child prints on stdout, once, followed by its JSON result. */
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+export const DEMO_PASSWORD = 'motcua-demo-2025';
+export const KINH_BAC = '000.00.12.H10';
+export const HOUSEHOLD_BUSINESS = '1.001612';
+
+export const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function parseFlags(argv: string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'`);
+    const name = arg.slice(2);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) flags[name] = 'true';
+    else {
+      flags[name] = next;
+      i++;
+    }
+  }
+  return flags;
+}
+
+export function numberFlag(flags: Record<string, string>, name: string, fallback: number): number {
+  if (flags[name] === undefined) return fallback;
+  const value = Number(flags[name]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+  return value;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+// ---- child processes ------------------------------------------------------------------------------------------
+
+const children = new Set<ChildProcess>();
+const cleanups = new Set<() => void | Promise<void>>();
+
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** Something to undo at the end (temp dir, bench database), even when the run fails. */
+export function onCleanup(cleanup: () => void | Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => void cleanups.delete(cleanup);
+}
+
+export function removeDirLater(dir: string): () => void {
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  const forget = onCleanup(remove);
+  return () => {
+    remove();
+    forget();
+  };
+}
+
+export function spawnNode(script: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  return track(
+    spawn(process.execPath, [...NODE_ARGS, script, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    }),
+  );
+}
+
+/** A bounded tail of a child's stderr, for error messages. */
+export function tail(child: ChildProcess, limit = 4000): () => string {
+  let text = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text = (text + chunk.toString()).slice(-limit);
+  });
+  return () => text.trim();
+}
+
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function cleanupAll(): Promise<void> {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const cleanup of [...cleanups].reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      log(`cleanup failed: ${(error as Error).message}`);
+    }
+  }
+  cleanups.clear();
+}
+
+/** Runs a measuring child to its end and returns its BENCH_RESULT (its stderr goes through to ours). */
+export async function runMeasurer(
+  script: string,
+  args: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, unknown>> {
+  const child = spawnNode(script, args, { env });
+  const stderr = tail(child);
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (!line) throw new Error(`${script} ended (${code}) without a result:\n${stderr()}`);
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>;
+}
+
+// ---- /proc ----------------------------------------------------------------------------------------------------
+
+/** CPU seconds (user + system) a live process has used so far (Linux); undefined elsewhere. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** VmRSS of a process in MiB, from /proc/<pid>/status. */
+export function rssMiB(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process ids below `pid` (children, grandchildren…), from /proc. */
+export function descendants(pid: number): { pid: number; command: string }[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: { pid: number; command: string }[] = [];
+  const walk = (parent: number): void => {
+    for (const child of parents.get(parent) ?? []) {
+      let command = '';
+      try {
+        command = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      } catch {
+        // gone
+      }
+      found.push({ pid: child, command });
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+// ---- the server under test ------------------------------------------------------------------------------------
+
+const API_READY = /motcua api listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+export interface ServerUnderTest {
+  child: ChildProcess;
+  baseUrl: string;
+  /** Milliseconds from spawn to the first `GET /api/health` = 200. */
+  readyMs: number;
+  /** CPU seconds the node process had used when it was ready (independent of other processes' load, unlike readyMs). */
+  readyCpuSeconds?: number;
+  /** The node process running the server (the child itself, or npm's descendant for `npm start`). */
+  nodePid: number;
+  stderr: () => string;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  dataDir: string;
+  env?: Record<string, string>;
+  /** 'node': `node --import … apps/server/src/main.ts` (what `npm start` runs); 'npm': `npm start`. */
+  via?: 'node' | 'npm';
+  timeoutMs?: number;
+}
+
+/** The environment of a benchmarked server: every role, free ports, only 127.0.0.1, the given data dir. */
+export function serverEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  // The parent's environment minus any motcua or database setting of the shell this runs from.
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('MOTCUA_') || name === 'DATABASE_URL' || name.startsWith('ZEEBE_') || name.startsWith('npm_'))
+      continue;
+    env[name] = value;
+  }
+  return {
+    ...env,
+    MOTCUA_DATA_DIR: dataDir,
+    MOTCUA_HTTP_HOST: '127.0.0.1',
+    MOTCUA_HTTP_PORT: '0',
+    MOTCUA_ENGINE_HOST: '127.0.0.1',
+    MOTCUA_ENGINE_PORT: '0',
+    IBM_TELEMETRY_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+/** Starts the server as a child process and waits until `GET /api/health` answers 200 (bounded). */
+export async function startServer(options: ServerOptions): Promise<ServerUnderTest> {
+  const env = serverEnv(options.dataDir, options.env);
+  const started = performance.now();
+  const child =
+    options.via === 'npm'
+      ? track(spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }))
+      : spawnNode(SERVER_MAIN, [], { env });
+  const stderr = tail(child, 8000);
+  const stop = async (): Promise<void> => {
+    // The node process is what has to shut down gracefully (npm may leave before its script): signal it and wait.
+    const nodePid = options.via === 'npm' ? nodeOf(child) : child.pid;
+    if (nodePid && nodePid !== child.pid) {
+      signal(nodePid, 'SIGTERM');
+      const deadline = performance.now() + 15_000;
+      while (alive(nodePid) && performance.now() < deadline) await sleep(50);
+      if (alive(nodePid)) signal(nodePid, 'SIGKILL');
+    }
+    await stopChild(child, 15_000);
+  };
+  try {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const port = await new Promise<number>((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error(`the server did not listen within ${timeoutMs} ms`)), timeoutMs);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const match = API_READY.exec(text);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the server exited (${signal ?? code}) before listening:\n${stderr()}`));
+      });
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const deadline = started + timeoutMs;
+    for (;;) {
+      const status = await fetch(`${baseUrl}/api/health`).then(
+        (response) => response.body?.cancel().then(() => response.status) ?? response.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      if (child.exitCode !== null) throw new Error(`the server exited before it was healthy:\n${stderr()}`);
+      if (performance.now() > deadline) throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+    const readyMs = performance.now() - started;
+    const nodePid = options.via === 'npm' ? nodeOf(child) : child.pid;
+    if (!nodePid) throw new Error('could not find the node process of the server');
+    return { child, baseUrl, readyMs, readyCpuSeconds: cpuSeconds(nodePid), nodePid, stderr, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The node process that `npm start` runs (npm → sh → node). */
+function nodeOf(npm: ChildProcess): number | undefined {
+  if (!npm.pid) return undefined;
+  // npm runs its script through `sh -c "node … main.ts"`: the process wanted is the one whose program is node.
+  return descendants(npm.pid).find(
+    (candidate) => /(^|\/)node$/.test(candidate.command.split(' ')[0]) && candidate.command.includes(SERVER_MAIN),
+  )?.pid;
+}
+
+// ---- HTTP helpers for drivers ---------------------------------------------------------------------------------
+
+// Response bodies are whatever JSON the endpoint returns.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: Json }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: Json = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body: parsed };
+}
+
+export async function login(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<string> {
+  const response = await request(baseUrl, 'POST', '/api/auth/login', undefined, { username, password, token: true });
+  if (response.status !== 200) {
+    throw new Error(`login as ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return response.body.token as string;
+}
