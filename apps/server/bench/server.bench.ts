@@ -150,7 +150,7 @@ async function httpPhase(
 ): Promise<HttpPhase> {
   const loadStart = load1();
   const cpuBefore = cpuSeconds(server.nodePid);
-  log(`  ${target}: ${rate > 0 ? `${rate} req/s` : `closed loop`}, ${settings.connections} connections`);
+  log(`  ${target}: ${rate > 0 ? `${rate} req/s, open loop` : `closed loop, ${settings.connections} connections`}`);
   const result = (await runMeasurer(
     join(BENCH_DIR, 'http-load.ts'),
     [
@@ -467,8 +467,8 @@ function targetTable(list: Target[]): string {
 function phaseRow(label: string, phase: HttpPhase): string[] {
   return [
     label,
-    phase.offeredRate ? `${phase.offeredRate} req/s` : `closed loop`,
-    String(phase.connections),
+    phase.offeredRate ? `${phase.offeredRate} req/s, open loop` : `closed loop`,
+    phase.offeredRate ? '≤ 64' : String(phase.connections),
     fmt(phase.requestsPerSecond, 0),
     fmt(phase.p50Ms, 2),
     fmt(phase.p95Ms, 2),
@@ -739,9 +739,10 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine(loadStart, loadEnd)}`,
     '',
-    `Settings: HTTP load by autocannon ${autocannonVersion()} in its own process, ${settings.connections} connections, ` +
-      `${settings.warmup} s warm-up + ${settings.seconds} s measured per row; "closed loop" = as fast as the server ` +
-      `answers, "N req/s" = paced by autocannon's overallRate; percentiles from every response's time.`,
+    `Settings: HTTP load from its own process, ${settings.warmup} s warm-up + ${settings.seconds} s measured per ` +
+      `row; "closed loop" = autocannon ${autocannonVersion()} with ${settings.connections} connections, as fast as ` +
+      `the server answers; "N req/s" = open loop, N requests/s evenly spaced (node:http keep-alive, time counted from ` +
+      `when each request was due); percentiles from every response's time.`,
     '',
     targetTable(targets(outcome)),
     '',
