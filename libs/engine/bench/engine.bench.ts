@@ -38,6 +38,7 @@ interface RunResult {
   throughput?: ThroughputResult;
   latency?: LatencyResult;
   serverCpuSeconds?: number;
+  driverCpuSeconds?: number;
   /** the machine's 1-minute load average when this run started and ended: other processes compete for the 2 cores */
   load?: [number, number];
   error?: string;
@@ -279,7 +280,7 @@ function table(runs: RunResult[], settings: Settings): string {
     'p99 ms',
     'max ms',
     'kept up',
-    'server CPU s',
+    'server / driver CPU s',
     'load 1m',
   ];
   const rows = runs.map((run) =>
@@ -290,7 +291,7 @@ function table(runs: RunResult[], settings: Settings): string {
           modeLabel(run),
           fmt(run.throughput?.piPerSecond),
           ...latencyCells(run.latency),
-          fmt(run.serverCpuSeconds),
+          `${fmt(run.serverCpuSeconds)} / ${fmt(run.driverCpuSeconds)}`,
           run.load ? `${fmt(run.load[0], 2)} → ${fmt(run.load[1], 2)}` : 'n/a',
         ],
   );
