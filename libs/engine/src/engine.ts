@@ -116,24 +116,28 @@ export class Engine {
    * Runs one command and resolves once its events are durable. A rejected command throws the
    * Rejection and writes nothing.
    */
-  async execute<T>(command: (processor: ProcessorType) => T): Promise<T> {
+  async execute<T>(command: (processor: ProcessorType) => T, options: { awaitDurability?: boolean } = {}): Promise<T> {
     if (this.closed) throw new EngineClosedError('motcua engine is shutting down');
     this.jobConsumers.nextBatch();
     const outcome: BatchResult<T> = this.processor.run(() => command(this.processor));
     if (outcome.rejection) throw outcome.rejection;
     if (outcome.records.length > 0) {
-      const appended = this.journal.append(outcome.records);
+      const records = outcome.records;
+      const appended = this.journal.append(records).then(
+        () => {
+          this.recordsSinceSnapshot += records.length;
+          for (const listener of this.recordListeners) listener(records);
+        },
+        (error: unknown) => {
+          // The state moved ahead of the disk: stop rather than answer from state that may be lost.
+          this.closed = true;
+          this.options.log?.(`motcua engine: journal write failed, stopping: ${String(error)}`);
+          throw new EngineClosedError(`motcua engine stopped: journal write failed: ${String(error)}`);
+        },
+      );
       this.lastAppend = appended;
-      try {
-        await appended;
-      } catch (error) {
-        // The state moved ahead of the disk: stop rather than answer from state that may be lost.
-        this.closed = true;
-        this.options.log?.(`motcua engine: journal write failed, stopping: ${String(error)}`);
-        throw new EngineClosedError(`motcua engine stopped: journal write failed: ${String(error)}`);
-      }
-      this.recordsSinceSnapshot += outcome.records.length;
-      for (const listener of this.recordListeners) listener(outcome.records);
+      if (options.awaitDurability === false) appended.catch(() => undefined);
+      else await appended;
     }
     this.performEffects(outcome.effects);
     this.scheduleTick();
