@@ -34,6 +34,12 @@ describe('the server started with every role (npm start)', function () {
     expect(body.checks).to.include({ database: true, engine: true });
   });
 
+  it('answers the liveness probe without touching the database', async () => {
+    const response = await fetch(`http://127.0.0.1:${server.httpPort}/api/health/live`);
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({});
+  });
+
   it('serves its OpenAPI document', async () => {
     const document = (await (await fetch(`http://127.0.0.1:${server.httpPort}/api/openapi.json`)).json()) as {
       openapi: string;
