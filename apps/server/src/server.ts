@@ -48,7 +48,10 @@ export async function startServer(
       log(`motcua engine listening on ${config.engine.host}:${enginePort}`);
     }
     const dataSource = await openDatabase(config.database);
-    closers.push(() => dataSource.destroy());
+    // Nest's TypeORM module may already have closed it on app.close().
+    closers.push(async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    });
     const zeebe = createZeebeClient(config, enginePort);
     closers.push(() => zeebe.close(2_000).then(() => undefined));
     const readiness = new Readiness();
