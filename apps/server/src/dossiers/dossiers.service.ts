@@ -842,7 +842,11 @@ export class DossiersService {
   private async view(dossier: Dossier, citizenView: boolean): Promise<DossierView> {
     const [names, attachments, events, agencies, pauses] = await Promise.all([
       this.serviceNames([dossier]),
-      this.dataSource.getRepository(Attachment).find({ where: { dossierId: dossier.id }, order: { createdAt: 'ASC' } }),
+      // Files stored in one request share createdAt (to the millisecond): break ties deterministically.
+      this.dataSource.getRepository(Attachment).find({
+        where: { dossierId: dossier.id },
+        order: { createdAt: 'ASC', documentCode: 'ASC', fileName: 'ASC' },
+      }),
       this.events(dossier.id, citizenView),
       this.dataSource.getRepository(Agency).find({ where: { id: In([dossier.agencyId, dossier.receivingAgencyId]) } }),
       this.dataSource
