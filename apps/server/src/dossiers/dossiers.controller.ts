@@ -66,14 +66,7 @@ export class DossiersController {
     @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<DossierView> {
-    const { dossier, created } = await this.dossiers.submit(user, 'online', {
-      body: request.body,
-      files: request.files ?? [],
-      idempotencyKey,
-      ip: clientIp(request),
-    });
-    response.status(created ? 201 : 200);
-    return dossier;
+    return this.submitThrough('online', user, request, response, idempotencyKey);
   }
 
   /** Counter intake by a desk officer: the applicant is in the body; the receiving agency is the officer's. */
@@ -86,7 +79,18 @@ export class DossiersController {
     @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<DossierView> {
-    const { dossier, created } = await this.dossiers.submit(user, 'counter', {
+    return this.submitThrough('counter', user, request, response, idempotencyKey);
+  }
+
+  /** Both channels answer alike: 201 for a new dossier, 200 for the first one of a repeated Idempotency-Key. */
+  private async submitThrough(
+    channel: 'online' | 'counter',
+    user: AuthenticatedUser,
+    request: UploadRequest,
+    response: Response,
+    idempotencyKey: string | undefined,
+  ): Promise<DossierView> {
+    const { dossier, created } = await this.dossiers.submit(user, channel, {
       body: request.body,
       files: request.files ?? [],
       idempotencyKey,
