@@ -9,6 +9,12 @@ describe('the configuration', () => {
     expect(config.engine.port).to.equal(26500);
     expect(config.http).to.deep.equal({ host: '127.0.0.1', port: 3000 });
     expect(config.zeebe.embedded).to.equal(true);
+    expect(config.workers).to.deep.equal({ jobTimeoutMs: 60_000 });
+  });
+
+  it("takes the job workers' job timeout from MOTCUA_WORKER_JOB_TIMEOUT_MS", () => {
+    expect(loadConfig({ MOTCUA_WORKER_JOB_TIMEOUT_MS: '3000' }).workers.jobTimeoutMs).to.equal(3_000);
+    expect(loadConfig({ MOTCUA_WORKER_JOB_TIMEOUT_MS: '' }).workers.jobTimeoutMs).to.equal(60_000);
   });
 
   it('uses MySQL with DATABASE_URL and the client address without the engine role', () => {
@@ -29,6 +35,8 @@ describe('the configuration', () => {
     [{ DATABASE_URL: 'postgres://x' }, /DATABASE_URL must start with mysql:\/\//],
     [{ ZEEBE_GRPC_ADDRESS: 'not a url' }, /ZEEBE_GRPC_ADDRESS is not a valid URL/],
     [{ MOTCUA_SIGNING_KEY: '/k.pem' }, /must be set together/],
+    [{ MOTCUA_WORKER_JOB_TIMEOUT_MS: '999' }, /MOTCUA_WORKER_JOB_TIMEOUT_MS='999' is not valid/],
+    [{ MOTCUA_WORKER_JOB_TIMEOUT_MS: '1500.5' }, /MOTCUA_WORKER_JOB_TIMEOUT_MS='1500.5' is not valid/],
     [{ MOTCUA_HTTP_PROT: '1' }, /MOTCUA_HTTP_PROT is not a motcua setting/],
   ];
   for (const [env, message] of invalid) {

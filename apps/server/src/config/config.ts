@@ -31,6 +31,8 @@ export interface MotcuaConfig {
   trustProxy: boolean | number | string;
   /** The user-task bridge: how long it holds a user-task job, how often it keeps jobs alive, how often it backfills. */
   tasks: { jobTimeoutMs: number; keepAliveMs: number; backfillMs: number };
+  /** The motcua.* job workers: how long a worker holds an activated job before Zeebe may hand it out again. */
+  workers: { jobTimeoutMs: number };
 }
 
 /** One documented variable: its name, default and what it means (the README table is checked against this list). */
@@ -111,6 +113,11 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'MOTCUA_TASK_BACKFILL_MS',
     default: '30000',
     description: 'how often the bridge polls for user-task jobs besides the job stream',
+  },
+  {
+    name: 'MOTCUA_WORKER_JOB_TIMEOUT_MS',
+    default: '60000',
+    description: 'how long a motcua.* job worker holds a job before Zeebe may hand it out again, e.g. after a kill -9',
   },
   {
     name: 'MOTCUA_PUBLIC_BASE_URL',
@@ -223,6 +230,7 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
       `MOTCUA_TASK_KEEPALIVE_MS=${tasks.keepAliveMs} must be at most half of MOTCUA_TASK_JOB_TIMEOUT_MS=${tasks.jobTimeoutMs}, so jobs are extended before they time out`,
     );
   }
+  const workers = { jobTimeoutMs: integer(env, 'MOTCUA_WORKER_JOB_TIMEOUT_MS', 60_000, 1_000, 24 * 3_600_000) };
   const http = { host: env.MOTCUA_HTTP_HOST || '127.0.0.1', port: integer(env, 'MOTCUA_HTTP_PORT', 3000, 0, 65535) };
   return {
     roles,
@@ -251,5 +259,6 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
     trustProxy: trustProxy(env.MOTCUA_TRUST_PROXY),
     publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || `http://${http.host}:${http.port || 3000}`,
     tasks,
+    workers,
   };
 }

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { DataSource } from 'typeorm';
+import type { MotcuaConfig } from '../config/config.ts';
+import { CONFIG } from '../config/config.module.ts';
 import { DossierLifecycleService, DossierStepError } from '../dossiers/dossier-lifecycle.service.ts';
 import { Readiness } from '../health/readiness.ts';
 import { MailSender } from '../notifications/mail-sender.service.ts';
@@ -63,6 +65,7 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SigningIdentityService) private readonly identities: SigningIdentityService,
     @Inject(MailSender) private readonly mail: MailSender,
     @Inject(Readiness) private readonly readiness: Readiness,
+    @Inject(CONFIG) private readonly config: MotcuaConfig,
   ) {}
 
   /** One handler per job type of the worker contract. */
@@ -172,7 +175,7 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
     try {
       const running = await startJobWorkers(this.zeebe, this.handlers(), {
         worker: `motcua-workers-${process.pid}`,
-        timeoutMs: 60_000,
+        timeoutMs: this.config.workers.jobTimeoutMs,
         pollIntervalMs: 5_000,
         fetchVariables: FETCH_VARIABLES,
         onStalled: (job, errorMessage) => this.recordStalled(job, errorMessage),
