@@ -121,6 +121,15 @@ function bundleInvalid(problems: BundleProblem[]): DomainError {
   );
 }
 
+/** Freezes a JSON-like value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 function serviceNotFound(code: string): DomainError {
   return DomainError.notFound('dịch vụ', 'service', code);
 }
@@ -132,6 +141,12 @@ function serviceNotFound(code: string): DomainError {
 @Injectable()
 export class CatalogueService extends DossierCatalogue {
   private readonly logger = new Logger('motcua');
+  /**
+   * Published versions by id. A stored version never changes (publishing only inserts), and dossiers read theirs at
+   * every step, so each is read once per process — the BPMN text and forms parsed once, not per step. Unknown ids and
+   * failed reads are not kept.
+   */
+  private readonly versionsById = new Map<string, Promise<DossierServiceVersion | null>>();
 
   constructor(
     @InjectRepository(Service) private readonly services: Repository<Service>,
@@ -581,11 +596,27 @@ export class CatalogueService extends DossierCatalogue {
     return version ? this.dossierVersion(service.code, version) : null;
   }
 
-  async versionById(id: string): Promise<DossierServiceVersion | null> {
+  versionById(id: string): Promise<DossierServiceVersion | null> {
+    let version = this.versionsById.get(id);
+    if (!version) {
+      version = this.readVersion(id);
+      this.versionsById.set(id, version);
+      version.then(
+        (found) => {
+          if (!found) this.versionsById.delete(id);
+        },
+        () => this.versionsById.delete(id),
+      );
+    }
+    return version;
+  }
+
+  private async readVersion(id: string): Promise<DossierServiceVersion | null> {
     const version = await this.versions.findOne({ where: { id } });
     if (!version) return null;
     const service = await this.services.findOne({ where: { id: version.serviceId }, select: { id: true, code: true } });
-    return service ? this.dossierVersion(service.code, version) : null;
+    // Frozen: every caller shares this object, so a mutation would be a bug that throws rather than spreads.
+    return service ? deepFreeze(this.dossierVersion(service.code, version)) : null;
   }
 
   private dossierVersion(serviceCode: string, version: ServiceVersion): DossierServiceVersion {
@@ -597,6 +628,7 @@ export class CatalogueService extends DossierCatalogue {
       processVersion: version.processVersion,
       metadata: version.metadata,
       submissionSchema: version.submissionForm,
+      taskForms: version.taskForms,
     };
   }
 

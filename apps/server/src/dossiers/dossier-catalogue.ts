@@ -11,6 +11,8 @@ export interface DossierServiceVersion {
   processVersion: number | null;
   metadata: BundleMetadata;
   submissionSchema: JsonSchema;
+  /** The form of each user task by formKey: what a completion is validated against. */
+  taskForms: Record<string, JsonSchema>;
 }
 
 /**

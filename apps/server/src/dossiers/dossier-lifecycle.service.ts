@@ -7,6 +7,7 @@ import { Agency } from '../agencies/agency.entity.ts';
 import type { LegalDuration } from '../catalogue/bundle.ts';
 import { CONFIG } from '../config/config.module.ts';
 import type { MotcuaConfig } from '../config/config.ts';
+import { insertRows } from '../database/insert.ts';
 import { inTransaction } from '../database/transaction.ts';
 import { enqueueNotifications } from '../notifications/notification-outbox.ts';
 import type { NotificationDraft } from '../notifications/notification-outbox.ts';
@@ -398,7 +399,7 @@ export class DossierLifecycleService {
     try {
       const outputs = await this.step(dossierId, dedupeKey, async (manager, dossier) => {
         const outputs = { resultDocumentId: attachmentId, signedAt: isoInVietnam(result.signedAt) };
-        await manager.getRepository(Attachment).insert({
+        await insertRows(manager, Attachment, {
           id: attachmentId,
           dossierId: dossier.id,
           kind: 'result',

@@ -45,6 +45,7 @@ export async function enqueueNotifications(manager: EntityManager, drafts: Notif
         dedupeKey: draft.dedupeKey ?? null,
       })
       .orIgnore()
+      .updateEntity(false) // nothing is read back: one statement per notification
       .execute();
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
+import { insertRows } from '../database/insert.ts';
 import { inTransaction, isUniqueViolation } from '../database/transaction.ts';
 import { NO_DUE_DATE, Task, TaskCandidateGroup } from './task.entity.ts';
 import type { TaskStatus } from './task.entity.ts';
@@ -126,9 +127,11 @@ export class TaskRepository {
             jobCompletedAt: null,
             cancelledAt: null,
           });
-          await manager.insert(Task, task as never);
+          // Read back whole below (with its defaults), so the inserts need not read anything back.
+          await insertRows(manager, Task, task as never);
           if (step.candidateGroups.length > 0) {
-            await manager.insert(
+            await insertRows(
+              manager,
               TaskCandidateGroup,
               step.candidateGroups.map((groupCode) => ({
                 taskId: task.id,

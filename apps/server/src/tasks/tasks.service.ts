@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.ts';
 import type { AuthenticatedUser } from '../auth/current-user.decorator.ts';
 import type { JsonSchema } from '../catalogue/bundle.ts';
 import { ServiceVersion } from '../catalogue/service-version.entity.ts';
+import { DossierCatalogue } from '../dossiers/dossier-catalogue.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { inTransaction } from '../database/transaction.ts';
 import { Dossier } from '../dossiers/dossier.entity.ts';
@@ -85,6 +86,7 @@ export class TasksService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(UsersService) private readonly users: UsersService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(DossierCatalogue) private readonly catalogue: DossierCatalogue,
   ) {}
 
   async inbox(
@@ -233,7 +235,9 @@ export class TasksService {
     }
     const output = data as Record<string, unknown>;
     const dossier = task.dossierId
-      ? await this.dataSource.getRepository(Dossier).findOne({ where: { id: task.dossierId } })
+      ? await this.dataSource
+          .getRepository(Dossier)
+          .findOne({ where: { id: task.dossierId }, select: { id: true, serviceVersionId: true } })
       : null;
     const schema = await this.formSchemaOf(task, dossier);
     if (!schema) {
@@ -337,16 +341,22 @@ export class TasksService {
   }
 
   /** The formKey's schema in the service version the dossier runs on, else in the version deployed as this process definition. */
-  private async formSchemaOf(task: Task, dossier: Dossier | null): Promise<JsonSchema | null> {
+  /** The step's form: from the dossier's version (cached by the catalogue), else the latest with this definition. */
+  private async formSchemaOf(
+    task: Task,
+    dossier: Pick<Dossier, 'serviceVersionId'> | null,
+  ): Promise<JsonSchema | null> {
     if (!task.formKey) return null;
-    const versions = this.dataSource.getRepository(ServiceVersion);
-    const version = dossier
-      ? await versions.findOne({ where: { id: dossier.serviceVersionId } })
-      : await versions.findOne({
-          where: { processDefinitionKey: task.processDefinitionKey },
-          order: { publishedAt: 'DESC' },
-        });
-    return version?.taskForms?.[task.formKey] ?? null;
+    const forms = dossier
+      ? (await this.catalogue.versionById(dossier.serviceVersionId))?.taskForms
+      : (
+          await this.dataSource.getRepository(ServiceVersion).findOne({
+            where: { processDefinitionKey: task.processDefinitionKey },
+            order: { publishedAt: 'DESC' },
+            select: { id: true, taskForms: true },
+          })
+        )?.taskForms;
+    return forms?.[task.formKey] ?? null;
   }
 
   private inboxItem(task: InboxTask, user: AuthenticatedUser, now: Date): InboxItem {

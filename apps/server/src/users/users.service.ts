@@ -28,20 +28,34 @@ export class UsersService {
 
   /** The user as controllers see it, or null when missing or deactivated. */
   async authenticatedUser(userId: string): Promise<AuthenticatedUser | null> {
-    const user = await this.users.findOne({ where: { id: userId }, relations: { groups: true } });
+    // Every authenticated request comes here: one query for the user, their groups and their agency's code.
+    const { entities, raw } = await this.users
+      .createQueryBuilder('user')
+      .leftJoinAndSelect('user.groups', 'group')
+      .leftJoin(Agency, 'agency', 'agency.id = user.agencyId')
+      .addSelect('agency.code', 'agencyCode')
+      .where('user.id = :userId', { userId })
+      .getRawAndEntities<{ agencyCode: string | null }>();
+    const user = entities[0];
     if (!user || !user.active) return null;
-    return this.toAuthenticated(user);
+    return this.authenticated(user, raw[0]?.agencyCode ?? null);
   }
 
   async toAuthenticated(user: User): Promise<AuthenticatedUser> {
-    const agency = user.agencyId ? await this.agencies.findOne({ where: { id: user.agencyId } }) : null;
+    const agency = user.agencyId
+      ? await this.agencies.findOne({ where: { id: user.agencyId }, select: { id: true, code: true } })
+      : null;
+    return this.authenticated(user, agency?.code ?? null);
+  }
+
+  private authenticated(user: User, agencyCode: string | null): AuthenticatedUser {
     return {
       id: user.id,
       username: user.username,
       fullName: user.fullName,
       roles: [...user.roles],
       agencyId: user.agencyId,
-      agencyCode: agency?.code ?? null,
+      agencyCode,
       groupCodes: (user.groups ?? []).map((group) => group.code).sort(),
     };
   }
