@@ -5,10 +5,11 @@ export type DossierActorType = 'citizen' | 'official' | 'system';
 /**
  * One entry of a dossier's append-only history. `public` entries make the citizen's timeline (tracking page);
  * the others are for officials (form 06). `dedupeKey` makes a worker's step happen once although its job may arrive
- * more than once (`<job type>:<job key>`).
+ * more than once (`<job type>:<job key>`). `seq` numbers a dossier's entries in the order they were appended.
  */
 @Entity('dossier_events')
 @Index('IDX_dossier_events_dossier', ['dossierId', 'at'])
+@Index('IDX_dossier_events_seq', ['dossierId', 'seq'], { unique: true })
 export class DossierEvent {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -53,4 +54,11 @@ export class DossierEvent {
 
   @Column({ type: 'datetime', precision: 3 })
   at!: Date;
+
+  /**
+   * The event's place in its dossier's history: 1, 2, 3… in append order (appendDossierEvent). Histories are read in
+   * this order: `at` has ties (events of one step are written in the same millisecond).
+   */
+  @Column({ type: 'int' })
+  seq!: number;
 }

@@ -826,7 +826,7 @@ export class DossiersService {
   private events(dossierId: string, publicOnly: boolean): Promise<DossierEvent[]> {
     return this.dataSource.getRepository(DossierEvent).find({
       where: publicOnly ? { dossierId, isPublic: true } : { dossierId },
-      order: { at: 'ASC' },
+      order: { seq: 'ASC' },
     });
   }
 

@@ -8,6 +8,7 @@ import { CreateNotifications1795763500000 } from './1795763500000-create-notific
 import { CreateTasks1795764000000 } from './1795764000000-create-tasks.ts';
 import { CreateStalledJobs1795764000001 } from './1795764000001-create-stalled-jobs.ts';
 import { CreateCalendar1795765000000 } from './1795765000000-create-calendar.ts';
+import { AddDossierEventSeq1795766000000 } from './1795766000000-add-dossier-event-seq.ts';
 
 /** Every migration, oldest first. Never edit one after it landed: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateStalledJobs1795764000001,
   CreateServices1795762000000,
   CreateCalendar1795765000000,
+  AddDossierEventSeq1795766000000,
 ];
