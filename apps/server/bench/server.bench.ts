@@ -8,10 +8,10 @@
 //   tracking  GET /api/track/:code?phone=… with 1M dossiers in MariaDB vs GET /api/health/live of the same server,
 //             measured in the same run: rate ratio and tracking p99;
 //   inbox     GET /api/inbox of a member of one group with 100k open tasks, on SQLite and MariaDB: p95;
-//   startup   `npm start` and its node entry point on an existing data dir: ready time (spawn → /api/health = 200)
-//             and the node process's VmRSS after 10 s idle.
+//   startup   `npm start` and its node entry point (the compiled server, apps/server/dist/main.js) on an existing data
+//             dir: ready time (spawn → /api/health = 200), CPU until ready and the node process's VmRSS after 10 s idle.
 // Prints the tables and appends them with the exact command and the machine's load to RESULTS.md.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ import {
   ROOT,
   cleanupAll,
   cpuSeconds,
+  descendants,
   log,
   numberFlag,
   onCleanup,
@@ -40,8 +41,12 @@ import {
   round,
   rssMiB,
   runMeasurer,
+  serverEnv,
   sleep,
   startServer,
+  stopChild,
+  tail,
+  track,
 } from './support.ts';
 import type { ServerUnderTest } from './support.ts';
 
@@ -297,16 +302,106 @@ interface StartupResult {
   runs: StartRun[];
 }
 
+/**
+ * The node command `npm start` runs after its prestart build (`node scripts/build.js`), read from package.json so
+ * that the benchmark spawns exactly that: `node <flags> apps/server/dist/main.js`, the compiled server.
+ */
+function npmStartCommand(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = scripts.start.replace(/^exec\s+/, '').split(/\s+/);
+  if (words[0] !== 'node' || !words.some((word) => word.endsWith('.js')))
+    throw new Error(`unexpected npm start script: ${scripts.start}`);
+  return words.slice(1);
+}
+
+/**
+ * Starts the server as `npm start` does (via 'npm': `npm start`, prestart build included; via 'node': its node
+ * command, spawned directly) and waits until `GET /api/health` answers 200. The other scenarios keep support.ts's
+ * `startServer` (the sources through @swc-node/register).
+ */
+async function startAsNpmStart(dataDir: string, via: 'npm' | 'node', timeoutMs = 120_000): Promise<ServerUnderTest> {
+  const command = npmStartCommand();
+  const main = command[command.length - 1];
+  const env = serverEnv(dataDir, RUN_ENV);
+  const started = performance.now();
+  const child = track(
+    via === 'npm'
+      ? spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, command, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  const stderr = tail(child, 8000);
+  // npm runs the script as `exec node …`: the node process is npm's child (or a descendant, through a shell).
+  const nodePid = (): number | undefined =>
+    via === 'node'
+      ? child.pid
+      : descendants(child.pid ?? -1).find(
+          (candidate) => /(^|\/)node$/.test(candidate.command.split(' ')[0]) && candidate.command.includes(main),
+        )?.pid;
+  const stop = async (): Promise<void> => {
+    const pid = nodePid();
+    if (pid !== undefined && pid !== child.pid) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await stopChild(child, 15_000);
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error(`the server did not listen within ${timeoutMs} ms`)), timeoutMs);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const match = /motcua api listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the server exited (${signal ?? code}) before listening:\n${stderr()}`));
+      });
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    for (;;) {
+      const status = await fetch(`${baseUrl}/api/health`).then(
+        (response) => response.body?.cancel().then(() => response.status) ?? response.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      if (child.exitCode !== null) throw new Error(`the server exited before it was healthy:\n${stderr()}`);
+      if (performance.now() > started + timeoutMs)
+        throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+    const readyMs = performance.now() - started;
+    const pid = nodePid();
+    if (!pid) throw new Error('could not find the node process of the server');
+    return { child, baseUrl, readyMs, readyCpuSeconds: cpuSeconds(pid), nodePid: pid, stderr, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 async function startup(settings: Settings): Promise<StartupResult> {
   const data = tempDataDir();
   try {
+    // The compiled tree up to date first, so that the node entry point runs what `npm start` would.
+    execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     log('startup: first start (keys, migrations, bundles, demo users)');
-    const first = await prepare(data.dir, {});
+    const first = await startAsNpmStart(data.dir, 'node');
+    await first.stop();
     const runs: StartRun[] = [];
     for (let i = 0; i < settings.warmStarts; i++) {
       for (const via of ['npm', 'node'] as const) {
         const load = load1();
-        const server = await startServer({ dataDir: data.dir, env: RUN_ENV, via });
+        const server = await startAsNpmStart(data.dir, via);
         try {
           await sleep(settings.idleSeconds * 1000);
           runs.push({
@@ -322,7 +417,7 @@ async function startup(settings: Settings): Promise<StartupResult> {
         }
       }
     }
-    return { firstStartMs: first.readyMs, firstStartCpuSeconds: first.cpuSeconds, runs };
+    return { firstStartMs: first.readyMs, firstStartCpuSeconds: first.readyCpuSeconds, runs };
   } finally {
     data.remove();
   }
@@ -578,14 +673,15 @@ function details(outcome: Outcome, settings: Settings): string {
     parts.push(
       `**Start** (SQLite data dir; first start ${fmt(s.firstStartMs / 1000, 2)} s (node CPU ` +
         `${fmt(s.firstStartCpuSeconds)} s) incl. keys, migrations, ` +
-        `publishing and demo users; then warm starts alternating \`npm start\` and its node entry point; ` +
+        `publishing and demo users; then warm starts alternating \`npm start\` (its prestart build finding nothing to ` +
+        `compile, then the compiled server) and that node command alone; ` +
         `RSS = VmRSS of the node process after ${settings.idleSeconds} s idle):`,
       '',
       tableOf([
         ['start', 'spawned', 'ready s', 'node CPU s until ready', 'idle RSS MiB', 'load 1m'],
         ...s.runs.map((run, index) => [
           String(index + 1),
-          run.via === 'npm' ? '`npm start`' : '`node --import @swc-node/register/esm-register apps/server/src/main.ts`',
+          run.via === 'npm' ? '`npm start`' : `\`node ${npmStartCommand().join(' ')}\``,
           fmt(run.readyMs / 1000, 2),
           fmt(run.cpuSeconds, 2),
           fmt(run.rssMiB, 0),
