@@ -167,6 +167,7 @@ export async function seedDossiersMysql(
               '{"channel":"counter","attachments":[]}',
               null,
               sqlDate(submittedAt),
+              1,
             ],
             [
               sequentialId(2, 2 * i + 1),
@@ -182,6 +183,7 @@ export async function seedDossiersMysql(
               JSON.stringify({ code, outputs: { dossierCode: code } }),
               `motcua.intake:${id}`,
               sqlDate(submittedAt + 1000),
+              2,
             ],
           );
         }
@@ -194,7 +196,7 @@ export async function seedDossiersMysql(
               [dossiers],
             );
             await connection.query(
-              'INSERT INTO dossier_events (id, dossierId, type, status, actorType, actorId, actorName, isPublic, messageVi, messageEn, data, dedupeKey, at) VALUES ?',
+              'INSERT INTO dossier_events (id, dossierId, type, status, actorType, actorId, actorName, isPublic, messageVi, messageEn, data, dedupeKey, at, seq) VALUES ?',
               [events],
             );
             await connection.commit();
