@@ -103,6 +103,7 @@ export class TaskRepository {
           }
           const task = manager.create(Task, {
             id: job.key,
+            createdAt: new Date(),
             processInstanceKey: job.processInstanceKey,
             processDefinitionKey: job.processDefinitionKey,
             bpmnProcessId: job.bpmnProcessId,
@@ -127,7 +128,7 @@ export class TaskRepository {
             jobCompletedAt: null,
             cancelledAt: null,
           });
-          // Read back whole below (with its defaults), so the inserts need not read anything back.
+          // Every column is set here (createdAt too), so nothing needs reading back.
           await insertRows(manager, Task, task as never);
           if (step.candidateGroups.length > 0) {
             await insertRows(
@@ -144,9 +145,8 @@ export class TaskRepository {
               })),
             );
           }
-          const saved = (await manager.findOne(Task, { where: { id: task.id } }))!;
-          await onOpened(manager, saved);
-          return { task: saved, outcome: 'created' as const };
+          await onOpened(manager, task);
+          return { task, outcome: 'created' as const };
         });
       } catch (error) {
         // The same job delivered twice at once (stream and backfill poll): the second writer reads the first's row.
@@ -162,11 +162,12 @@ export class TaskRepository {
     taskId: string,
     assigneeId: string | null,
     expected: { assigneeId?: string | null },
+    at = new Date(),
   ): Promise<boolean> {
     const query = manager
       .createQueryBuilder()
       .update(Task)
-      .set({ assigneeId, claimedAt: assigneeId ? new Date() : null })
+      .set({ assigneeId, claimedAt: assigneeId ? at : null })
       .where('id = :taskId AND status = :open', { taskId, open: 'open' });
     if (expected.assigneeId === null) query.andWhere('assigneeId IS NULL');
     else if (expected.assigneeId !== undefined)
@@ -183,11 +184,12 @@ export class TaskRepository {
     taskId: string,
     userId: string,
     output: Record<string, unknown>,
+    at = new Date(),
   ): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
       .update(Task)
-      .set({ status: 'completed', completedAt: new Date(), completedBy: userId, output: output as never })
+      .set({ status: 'completed', completedAt: at, completedBy: userId, output: output as never })
       .where('id = :taskId AND status = :open AND assigneeId = :userId', { taskId, open: 'open', userId })
       .execute();
     if (result.affected !== 1) return false;

@@ -129,10 +129,12 @@ export class TasksService {
         task.assigneeId === user.id ? 'You have already claimed this task' : 'Someone else has claimed this task',
       );
     }
+    const claimedAt = new Date();
     return this.change(user, task, 'task-claimed', ip, async (manager) => {
-      if (!(await this.tasks.setAssignee(manager, task.id, user.id, { assigneeId: null }))) {
+      if (!(await this.tasks.setAssignee(manager, task.id, user.id, { assigneeId: null }, claimedAt))) {
         throw conflict('Bước này vừa có người nhận xử lý', 'Someone else claimed this task just now');
       }
+      return { assigneeId: user.id, claimedAt };
     });
   }
 
@@ -156,6 +158,7 @@ export class TasksService {
         if (!(await this.tasks.setAssignee(manager, task.id, null, { assigneeId: previous }))) {
           throw conflict('Bước này vừa thay đổi người xử lý', 'The assignee of this task changed just now');
         }
+        return { assigneeId: null, claimedAt: null };
       },
       { previousAssigneeId: previous },
     );
@@ -195,9 +198,11 @@ export class TasksService {
       'task-assigned',
       ip,
       async (manager) => {
-        if (!(await this.tasks.setAssignee(manager, task.id, target.id, { assigneeId: previous }))) {
+        const claimedAt = new Date();
+        if (!(await this.tasks.setAssignee(manager, task.id, target.id, { assigneeId: previous }, claimedAt))) {
           throw conflict('Bước này vừa thay đổi người xử lý', 'The assignee of this task changed just now');
         }
+        return { assigneeId: target.id, claimedAt };
       },
       { assigneeId: target.id, assigneeUsername: target.username, previousAssigneeId: previous },
     );
@@ -256,9 +261,11 @@ export class TasksService {
       'task-completed',
       ip,
       async (manager) => {
-        if (!(await this.tasks.complete(manager, task.id, user.id, output))) {
+        const completedAt = new Date();
+        if (!(await this.tasks.complete(manager, task.id, user.id, output, completedAt))) {
           throw conflict('Bước này vừa thay đổi, vui lòng tải lại', 'This task changed just now, please reload it');
         }
+        return { status: 'completed', completedAt, completedBy: user.id, output };
       },
       { output },
     );
@@ -277,12 +284,13 @@ export class TasksService {
     task: Task,
     event: TaskHistoryEvent,
     ip: string | null,
-    write: (manager: EntityManager) => Promise<void>,
+    /** Makes the change (or throws when the task changed meanwhile) and says which columns it set. */
+    write: (manager: EntityManager) => Promise<Partial<Task>>,
     data: Record<string, unknown> = {},
   ): Promise<TaskView> {
     const updated = await inTransaction(this.dataSource, async (manager) => {
-      await write(manager);
-      const fresh = (await manager.findOne(Task, { where: { id: task.id } }))!;
+      // The write is conditional on the state read, so after it the row is that state plus the changes.
+      const fresh: Task = { ...task, ...(await write(manager)) };
       await this.history.record(manager, fresh, event, { userId: user.id, name: user.fullName }, data);
       await this.audit.record(
         {
