@@ -472,7 +472,9 @@ export class DossierLifecycleService {
 
   /** The service version a dossier was submitted on. */
   async versionOfDossier(dossierId: string): Promise<DossierServiceVersion> {
-    const dossier = await this.dataSource.getRepository(Dossier).findOne({ where: { id: dossierId } });
+    const dossier = await this.dataSource
+      .getRepository(Dossier)
+      .findOne({ where: { id: dossierId }, select: { id: true, serviceVersionId: true } });
     if (!dossier) throw new DossierStepError(`dossier ${dossierId} not found`);
     const version = await this.catalogue.versionById(dossier.serviceVersionId);
     if (!version)

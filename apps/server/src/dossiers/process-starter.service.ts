@@ -94,7 +94,16 @@ export class ProcessStarter implements OnApplicationBootstrap, OnApplicationShut
 
   private async createInstance(dossierId: string): Promise<string> {
     const repository = this.dataSource.getRepository(Dossier);
-    const dossier = await repository.findOneOrFail({ where: { id: dossierId } });
+    const dossier = await repository.findOneOrFail({
+      where: { id: dossierId },
+      select: {
+        id: true,
+        serviceVersionId: true,
+        processInstanceKey: true,
+        processVariables: true,
+        processStartAttempts: true,
+      },
+    });
     if (dossier.processInstanceKey) return dossier.processInstanceKey;
     const version = await this.catalogue.versionById(dossier.serviceVersionId);
     let key: string;
@@ -122,7 +131,10 @@ export class ProcessStarter implements OnApplicationBootstrap, OnApplicationShut
       .set({ processInstanceKey: key, processStartError: null })
       .where('id = :id AND (processInstanceKey IS NULL OR processInstanceKey = :key)', { id: dossierId, key })
       .execute();
-    const current = await repository.findOneOrFail({ where: { id: dossierId } });
+    const current = await repository.findOneOrFail({
+      where: { id: dossierId },
+      select: { id: true, status: true, processInstanceKey: true },
+    });
     if (!claimed.affected || current.status === DossierStatus.Withdrawn) {
       // Another instance owns the dossier, or it was withdrawn while this one was starting.
       await this.zeebe.cancelProcessInstance(key).catch(() => undefined);
