@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error.ts';
 import { LOG } from '../common/log.ts';
+import { withStartupLock } from '../database/startup-lock.ts';
 import type { Log } from '../common/log.ts';
 import { bundleChecksum } from './bundle-checksum.ts';
 import { CatalogueService } from './catalogue.service.ts';
@@ -28,10 +30,12 @@ export class ReferenceBundlesPublisher implements OnApplicationBootstrap {
   constructor(
     @Inject(CatalogueService) private readonly catalogue: CatalogueService,
     @Inject(LOG) private readonly log: Log,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.publishAll();
+    // Api replicas starting at once: the first publishes, the others then find the same content published.
+    await withStartupLock(this.dataSource, 'reference-bundles', () => this.publishAll());
   }
 
   async publishAll(root: string = REPOSITORY_ROOT): Promise<ReferencePublication[]> {

@@ -5,6 +5,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { MotcuaConfig } from '../config/config.ts';
 import { ENTITIES } from './entities.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { withStartupLock } from './startup-lock.ts';
 
 /**
  * TypeORM settings for both databases: SQLite (better-sqlite3) under the data dir by default,
@@ -48,6 +49,6 @@ export function dataSourceOptions(database: MotcuaConfig['database']): DataSourc
 export async function openDatabase(database: MotcuaConfig['database']): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(database));
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await withStartupLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
   return dataSource;
 }

@@ -10,6 +10,7 @@ import type { MotcuaConfig } from '../config/config.ts';
 import { Group } from '../users/group.entity.ts';
 import { User } from '../users/user.entity.ts';
 import { DEMO_AGENCIES, DEMO_EFFECTIVE_FROM, DEMO_PASSWORD, DEMO_USERS, GROUP_NAMES } from './demo-data.ts';
+import { withStartupLock } from '../database/startup-lock.ts';
 
 /**
  * Seeds the demo province, its agencies, groups and users (README "Demo users") into an empty users
@@ -29,6 +30,10 @@ export class DemoSeedService {
   /** True when it seeded. */
   async seedIfEmpty(): Promise<boolean> {
     if (!this.config.demoSeed) return false;
+    return withStartupLock(this.dataSource, 'demo-seed', () => this.seedUnlessUsersExist());
+  }
+
+  private async seedUnlessUsersExist(): Promise<boolean> {
     if ((await this.dataSource.getRepository(User).count()) > 0) return false;
     // One hash for the one demo password: every demo account shares it (documented in the README).
     const passwordHash = await hashPassword(DEMO_PASSWORD, this.config.passwordHashCost);
