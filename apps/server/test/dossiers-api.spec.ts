@@ -283,6 +283,20 @@ for (const { name, env } of testServerDatabases()) {
         expect(found.body.timeline.map((event: Json) => event.type)).to.include.members(['submitted', 'code-issued']);
         expect(found.body).not.to.have.property('applicant');
         expect(JSON.stringify(found.body)).not.to.contain('0912345678');
+        // the service's name, and the same public timeline, in the same order, as the applicant's own view
+        const service = await server.request('GET', `/api/services/${HOUSEHOLD_BUSINESS}`);
+        expect(found.body.serviceName).to.deep.equal(service.body.names);
+        const mine = await server.request('GET', `/api/dossiers/${submitted.body.id}`, { token: an });
+        expect(found.body.timeline).to.deep.equal(mine.body.history);
+        expect(found.body.timeline[0]).to.have.all.keys('type', 'status', 'at', 'message', 'messageVi', 'messageEn');
+        expect(found.body).to.include({ serviceCode: HOUSEHOLD_BUSINESS, overdue: false, receivedAt: null });
+        expect(found.body.submittedAt).to.equal(mine.body.submittedAt);
+        // a public endpoint ignores a bad bearer token rather than answering 401
+        const withBadToken = await server.request('GET', `/api/track/${encodeURIComponent(coded.code)}?phone=5678`, {
+          token: 'mct_forged',
+        });
+        expect(withBadToken.status).to.equal(200);
+        expect(withBadToken.body).to.deep.equal(found.body);
 
         const wrongDigits = await server.request('GET', `/api/track/${encodeURIComponent(coded.code)}?phone=1234`);
         const unknownCode = await server.request(

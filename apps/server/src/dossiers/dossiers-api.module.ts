@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DossierTracking } from './dossier-tracking.ts';
 import { DossiersController } from './dossiers.controller.ts';
 import { DossiersService } from './dossiers.service.ts';
 import { ProcessStarter } from './process-starter.service.ts';
@@ -7,7 +8,7 @@ import { UploadInterceptor } from './upload.interceptor.ts';
 /** The citizen's and desk's dossier endpoints (api role). */
 @Module({
   controllers: [DossiersController],
-  providers: [DossiersService, ProcessStarter, UploadInterceptor],
+  providers: [DossiersService, DossierTracking, ProcessStarter, UploadInterceptor],
   exports: [DossiersService, ProcessStarter],
 })
 export class DossiersApiModule {}

@@ -22,8 +22,10 @@ import { DomainError } from '../common/domain-error.ts';
 import { RateLimiter } from '../common/rate-limiter.ts';
 import { CONFIG } from '../config/config.module.ts';
 import type { MotcuaConfig } from '../config/config.ts';
+import { DossierTracking } from './dossier-tracking.ts';
+import type { TrackingView } from './dossier-tracking.ts';
 import { DossiersService } from './dossiers.service.ts';
-import type { DossierSummary, DossierView, TrackingView, UploadedFile } from './dossiers.service.ts';
+import type { DossierSummary, DossierView, UploadedFile } from './dossiers.service.ts';
 import { UploadInterceptor } from './upload.interceptor.ts';
 
 type UploadRequest = Request & { files?: UploadedFile[] };
@@ -47,6 +49,7 @@ export class DossiersController {
 
   constructor(
     @Inject(DossiersService) private readonly dossiers: DossiersService,
+    @Inject(DossierTracking) private readonly tracking: DossierTracking,
     @Inject(CONFIG) config: MotcuaConfig,
   ) {
     this.trackingLimiter = new RateLimiter(config.tracking.ratePerMinute, 60_000);
@@ -202,6 +205,6 @@ export class DossiersController {
         { 'Retry-After': String(retryAfterSeconds) },
       );
     }
-    return this.dossiers.track(code, phone);
+    return this.tracking.track(code, phone);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ZeebeGrpcClient } from '@camunda8/sdk/dist/zeebe/index.js';
 import { DataSource, In, IsNull } from 'typeorm';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Agency } from '../agencies/agency.entity.ts';
 import { AgenciesService } from '../agencies/agencies.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
@@ -115,21 +115,6 @@ export interface DossierSummary {
   overdue: boolean;
 }
 
-export interface TrackingView {
-  code: string;
-  serviceCode: string;
-  serviceName: { vi: string; en: string } | null;
-  status: number;
-  statusName: { vi: string; en: string };
-  submittedAt: Date;
-  receivedAt: Date | null;
-  dueAt: Date | null;
-  finishedAt: Date | null;
-  returnedAt: Date | null;
-  overdue: boolean;
-  timeline: DossierEventView[];
-}
-
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const MAX_FILES = 20;
 
@@ -137,7 +122,7 @@ const notFound = (): DomainError => DomainError.notFound('hồ sơ', 'dossier');
 
 /**
  * The citizen's and the desk's side of dossiers (issue 3, item 6): submission (online and at the counter), my
- * dossiers, detail, tracking by code and phone digits, supplement, withdrawal and the signed result.
+ * dossiers, detail, supplement, withdrawal and the signed result (tracking by code and phone digits: DossierTracking).
  */
 @Injectable()
 export class DossiersService {
@@ -325,47 +310,6 @@ export class DossiersService {
   async detail(user: AuthenticatedUser, id: string): Promise<DossierView> {
     const dossier = await this.visible(user, id);
     return this.view(dossier, this.isOwner(user, dossier) && !this.isOfficialOf(user, dossier));
-  }
-
-  /**
-   * Tracking by code with a second factor, the last 4 digits of the applicant's phone: the public timeline. An unknown
-   * code and wrong digits give the same 404, so codes cannot be probed.
-   */
-  async track(code: string, phoneDigits: unknown): Promise<TrackingView> {
-    const digits = typeof phoneDigits === 'string' ? phoneDigits.trim() : '';
-    if (!/^\d{4}$/.test(digits)) {
-      throw DomainError.validation([
-        { field: 'phone', message: 'Nhập 4 số cuối điện thoại / Enter the last 4 digits of the phone number' },
-      ]);
-    }
-    const dossier =
-      code.length <= 64 ? await this.dataSource.getRepository(Dossier).findOne({ where: { code } }) : null;
-    const phone = (dossier?.applicant.phone ?? '').replace(/\D/g, '');
-    const expected = Buffer.from(phone.length >= 4 ? phone.slice(-4) : '----');
-    const matches = timingSafeEqual(expected, Buffer.from(digits));
-    if (!dossier || !matches) {
-      throw new DomainError(
-        'NOT_FOUND',
-        'Không tìm thấy hồ sơ với mã và số điện thoại đã nhập',
-        'No dossier with this code and phone number',
-      );
-    }
-    const names = await this.serviceNames([dossier]);
-    const events = await this.events(dossier.id, true);
-    return {
-      code: dossier.code!,
-      serviceCode: dossier.serviceCode,
-      serviceName: names.get(dossier.serviceVersionId) ?? null,
-      status: dossier.status,
-      statusName: DOSSIER_STATUS_NAMES[dossier.status],
-      submittedAt: dossier.submittedAt,
-      receivedAt: dossier.receivedAt,
-      dueAt: dossier.dueAt,
-      finishedAt: dossier.finishedAt,
-      returnedAt: dossier.returnedAt,
-      overdue: dossier.overdue,
-      timeline: events.map((event) => eventView(event, false)),
-    };
   }
 
   /**
