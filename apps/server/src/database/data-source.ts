@@ -35,10 +35,12 @@ export function dataSourceOptions(database: MotcuaConfig['database']): DataSourc
     ...common,
     type: 'better-sqlite3',
     database: database.path,
-    // WAL lets readers run beside the single writer; NORMAL sync is durable with WAL at commit boundaries.
+    // WAL lets readers run beside the single writer. FULL syncs the WAL at every commit: with NORMAL a commit
+    // survives the process dying but not the machine (power loss, kernel panic), and an answered request — or a job
+    // the engine (which syncs its journal before answering) saw completed — must not vanish. About 0.3 ms a commit.
     prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
     },
