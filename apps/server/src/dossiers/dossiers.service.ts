@@ -14,7 +14,7 @@ import { CONFIG } from '../config/config.module.ts';
 import type { MotcuaConfig } from '../config/config.ts';
 import { inTransaction, isUniqueViolation } from '../database/transaction.ts';
 import { isEmail } from '../notifications/notification-outbox.ts';
-import { UsersService } from '../users/users.service.ts';
+import { User } from '../users/user.entity.ts';
 import { TaskJobs } from '../tasks/task-jobs.service.ts';
 import { ZEEBE } from '../zeebe/zeebe.ts';
 import { Attachment } from './attachment.entity.ts';
@@ -130,7 +130,6 @@ export class DossiersService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(DossierCatalogue) private readonly catalogue: DossierCatalogue,
     @Inject(AgenciesService) private readonly agencies: AgenciesService,
-    @Inject(UsersService) private readonly users: UsersService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AttachmentStorage) private readonly storage: AttachmentStorage,
     @Inject(ProcessStarter) private readonly starter: ProcessStarter,
@@ -555,7 +554,12 @@ export class DossiersService {
       return undefined;
     }
     // The applicant given in the body, else the form's applicant; online, the account's contact fills the gaps.
-    const profile = channel === 'online' ? await this.users.findById(user.id) : null;
+    const profile =
+      channel === 'online'
+        ? await this.dataSource
+            .getRepository(User)
+            .findOne({ where: { id: user.id }, select: { id: true, fullName: true, phone: true, email: true } })
+        : null;
     const chosen = given ?? (fromForm && typeof fromForm === 'object' && !Array.isArray(fromForm) ? fromForm : {});
     const merged: Record<string, unknown> = {
       ...(profile
