@@ -4,8 +4,11 @@
 // citizen polls each approved dossier until the workers have signed and returned it (status 10).
 // Closed loop: `--concurrency` journeys in flight, a finished one starts the next. After `--warmup` seconds,
 // journeys finishing within the next `--seconds` are counted → journeys/s, and their submit → status 10 times.
+// `--base-url` may list several api processes (comma-separated): the requests go to them in turn. The driver prints
+// `BENCH_MARK measure-start` and `BENCH_MARK measure-end` on stdout when the measured window opens and closes, so
+// that the caller can read the server processes' CPU over exactly that window.
 //
-// `node --import @swc-node/register/esm-register apps/server/bench/journey-driver.ts --base-url http://127.0.0.1:PORT
+// `node --import @swc-node/register/esm-register apps/server/bench/journey-driver.ts --base-url http://127.0.0.1:PORT[,…]
 //   [--concurrency 20 --warmup 10 --seconds 30 --journey-timeout 60 --poll-ms 25 --status-poll-ms 100]`
 import { SUBMISSIONS } from '../../../processes/reference-procedures.fixtures.ts';
 import type { Json } from './support.ts';
@@ -50,8 +53,9 @@ const STEPS: { username: string; formKey: string; data: Record<string, unknown> 
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
-  const baseUrl = flags['base-url'];
-  if (!baseUrl) throw new Error('--base-url is required');
+  const baseUrls = (flags['base-url'] ?? '').split(',').filter(Boolean);
+  if (baseUrls.length === 0) throw new Error('--base-url is required');
+  const baseUrl = baseUrls[0];
   const concurrency = numberFlag(flags, 'concurrency', 20);
   if (concurrency < 1 || concurrency > 100)
     throw new Error('--concurrency: 1 to 100 (one inbox page holds every open task)');
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   };
   const call = (method: string, path: string, token: string, body?: unknown): ReturnType<typeof request> => {
     requests++;
-    return request(baseUrl, method, path, token, body);
+    return request(baseUrls[requests % baseUrls.length], method, path, token, body);
   };
 
   const t0 = performance.now();
@@ -203,8 +207,12 @@ async function main(): Promise<void> {
     }
   };
 
+  const mark = (what: string): void => void process.stdout.write(`BENCH_MARK ${what}\n`);
+  const opening = setTimeout(() => mark('measure-start'), Math.max(0, measureFrom - performance.now()));
   const loops = [citizenLoop(), ...STEPS.map((_, index) => officialLoop(index)), returnLoop()];
-  while (performance.now() < stopAt) await sleep(50);
+  while (performance.now() < stopAt) await sleep(Math.min(50, Math.max(1, stopAt - performance.now())));
+  mark('measure-end');
+  clearTimeout(opening);
   running = false;
   await Promise.all(loops);
 

@@ -120,13 +120,21 @@ export async function runMeasurer(
   args: string[],
   timeoutMs: number,
   env: NodeJS.ProcessEnv = process.env,
+  /** Called with each complete stdout line as it arrives (e.g. a driver's `BENCH_MARK …` lines), result line included. */
+  onLine?: (line: string) => void,
 ): Promise<Record<string, unknown>> {
   const child = spawnNode(script, args, { env });
   const stderr = tail(child);
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   let out = '';
+  let seen = 0;
   child.stdout?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
+    if (!onLine) return;
+    for (let end = out.indexOf('\n', seen); end !== -1; end = out.indexOf('\n', seen)) {
+      onLine(out.slice(seen, end));
+      seen = end + 1;
+    }
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
@@ -319,6 +327,86 @@ function nodeOf(npm: ChildProcess): number | undefined {
   return descendants(npm.pid).find(
     (candidate) => /(^|\/)node$/.test(candidate.command.split(' ')[0]) && candidate.command.includes(SERVER_MAIN),
   )?.pid;
+}
+
+// ---- processes of a split server (roles in separate processes) -------------------------------------------------
+
+/** What a server process without the api role (or the standalone engine) prints once it runs. */
+export const ENGINE_LISTENING = /motcua engine listening on [\d.]+:(\d+)/;
+export const SERVER_READY = /motcua ready: roles ([\w, ]+)/;
+
+export interface StartedProcess {
+  child: ChildProcess;
+  pid: number;
+  /** One match per pattern asked for, in the same order. */
+  matches: RegExpExecArray[];
+  /** Milliseconds from spawn until every pattern had appeared. */
+  readyMs: number;
+  stderr: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <script> <args>` (through @swc-node/register, like the server of `startServer`) and waits, bounded,
+ * until every pattern has appeared in its stdout + stderr — for a process without HTTP, e.g. `MOTCUA_ROLES=workers`
+ * (SERVER_READY) or the standalone engine (ENGINE_LISTENING). Stopped by SIGTERM, then SIGKILL after 15 s.
+ */
+export async function startProcess(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  patterns: RegExp[],
+  timeoutMs = 120_000,
+): Promise<StartedProcess> {
+  const started = performance.now();
+  const child = spawnNode(script, args, { env });
+  const stderr = tail(child, 8000);
+  const stop = (): Promise<void> => stopChild(child, 15_000);
+  try {
+    const matches = await new Promise<RegExpExecArray[]>((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(
+        () => reject(new Error(`${script} did not print ${patterns.join(' and ')} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const look = (chunk: Buffer): void => {
+        text += chunk.toString();
+        const found = patterns.map((pattern) => pattern.exec(text));
+        if (found.every((match) => match !== null)) {
+          clearTimeout(timer);
+          // Stop collecting (the output keeps being drained: the streams stay flowing).
+          child.stdout?.off('data', look);
+          child.stderr?.off('data', look);
+          resolve(found as RegExpExecArray[]);
+        }
+      };
+      child.stdout?.on('data', look);
+      child.stderr?.on('data', look);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${script} exited (${signal ?? code}) before it was ready:\n${stderr()}`));
+      });
+    });
+    if (!child.pid) throw new Error(`${script} has no process id`);
+    return { child, pid: child.pid, matches, readyMs: performance.now() - started, stderr, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Process ids whose program name (/proc/<pid>/comm) is one of `names`, e.g. the MariaDB server's. */
+export function pidsNamed(...names: string[]): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 // ---- HTTP helpers for drivers ---------------------------------------------------------------------------------
