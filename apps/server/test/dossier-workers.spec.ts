@@ -245,5 +245,85 @@ for (const { name, env } of testServerDatabases()) {
         false,
       );
     });
+
+    const BRANCHES = join(import.meta.dirname, 'dossier-workers-branches.spec.bpmn');
+
+    it('motcua.financial-obligation asks for the payment (status 6), and the dossier-fee-paid message puts it back to 4', async () => {
+      // given: a dossier with its code, and a diagram that asks for a payment (fixture beside this spec)
+      const id = await submit(HOUSEHOLD_BUSINESS, householdBusinessForm({ email: 'an.nguyen@example.com' }));
+      const { code } = await dossierWhen(server, citizen, id, 'its code', (dossier) => dossier.code);
+      const zeebe = engineClient(server);
+      await zeebe.deployResource({ processFilename: BRANCHES });
+
+      // when
+      await zeebe.createProcessInstance({
+        bpmnProcessId: 'dossier-workers-spec-financial-obligation',
+        variables: { dossierId: id, dossierCode: code, financialObligationAmount: 1_250_000 },
+      });
+
+      // then: status 6, on the citizen's timeline, and the e-mail names the amount and how to pay
+      const owing = await dossierWhen(server, citizen, id, 'status 6', (dossier) => dossier.status === 6);
+      expect(owing.history.at(-1)).to.include({ type: 'financial-obligation', status: 6 });
+      expect(owing.history.at(-1).messageVi).to.contain('1.250.000 đồng');
+      const mail = await eventually('the payment e-mail', async () =>
+        mailsOf(server).find((mail) => mail.dossier === id && mail.text.includes('nghĩa vụ tài chính')),
+      );
+      expect(mail.to).to.equal('an.nguyen@example.com');
+      expect(mail.text).to.contain('1.250.000 đồng').and.to.contain('1,250,000 VND').and.to.contain(code);
+      expect(mail.text.indexOf('Cách nộp')).to.be.lessThan(mail.text.indexOf('How to pay'));
+
+      // when: the payment is recorded (any integrator may publish the message)
+      await zeebe.publishMessage({
+        name: 'dossier-fee-paid',
+        correlationKey: code,
+        messageId: `${code}:fee-paid:test`,
+        timeToLive: 60_000,
+        variables: { feeReceiptNumber: 'BL-0001234' },
+      });
+
+      // then: processing again, the receipt in the history, and the clock was never paused
+      const resumed = await dossierWhen(server, citizen, id, 'status 4', (dossier) => dossier.status === 4);
+      expect(resumed.history.at(-1)).to.include({ type: 'financial-obligation-met', status: 4 });
+      expect(resumed.history.at(-1).messageVi).to.contain('BL-0001234');
+      expect(resumed.pauses).to.deep.equal([]);
+      expect((resumed.history as Json[]).filter((event) => event.type === 'financial-obligation')).to.have.length(1);
+    });
+
+    it('motcua.stop ends the dossier with status 8 after motcua.sign signed form 05, and e-mails the reason once', async () => {
+      // given
+      const id = await submit(HOUSEHOLD_BUSINESS, householdBusinessForm({ email: 'an.nguyen@example.com' }));
+      const { code } = await dossierWhen(server, citizen, id, 'its code', (dossier) => dossier.code);
+      const zeebe = engineClient(server);
+      await zeebe.deployResource({ processFilename: BRANCHES });
+
+      // when: form 05 is signed, then motcua.stop runs twice (the fixture's second task stands for a redelivery)
+      await zeebe.createProcessInstanceWithResult({
+        bpmnProcessId: 'dossier-workers-spec-stop',
+        variables: { dossierId: id, dossierCode: code, stopReason: 'Tòa án đang thụ lý vụ tranh chấp về thửa đất' },
+        requestTimeout: 60_000,
+      });
+
+      // then: status 8, final, one 'stopped' entry after the signed notice, which the citizen can download
+      const stopped = await dossierWhen(server, citizen, id, 'status 8', (dossier) => dossier.status === 8);
+      expect(stopped.finishedAt).to.be.a('string');
+      expect(stopped.resultAvailable).to.equal(true);
+      const types = (stopped.history as Json[]).map((event) => event.type);
+      expect(types.filter((type) => type === 'stopped')).to.have.length(1);
+      expect(types.indexOf('stop-notice-signed')).to.be.lessThan(types.indexOf('stopped'));
+      const notice = (stopped.history as Json[]).find((event) => event.type === 'stop-notice-signed');
+      expect(notice.messageVi).to.match(/số \d+\/TB-DGQ/);
+      expect(notice.status).to.not.equal(9);
+      expect(stopped.history.at(-1)).to.include({ type: 'stopped', status: 8 });
+      const pdf = await server.request('GET', `/api/dossiers/${id}/result`, { token: citizen });
+      expect(pdf.status).to.equal(200);
+      expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).to.equal('%PDF-');
+      const mail = await eventually('the stop e-mail', async () =>
+        mailsOf(server).find((mail) => mail.dossier === id && mail.text.includes('Tòa án đang thụ lý')),
+      );
+      expect(mail.to).to.equal('an.nguyen@example.com');
+      expect(mail.text).to.contain(`/api/dossiers/${id}/result`);
+      expect(mail.text.indexOf('Lý do')).to.be.lessThan(mail.text.indexOf('Reason'));
+      expect(mailsOf(server).filter((mail) => mail.dossier === id && mail.text.includes('Tòa án'))).to.have.length(1);
+    });
   });
 }

@@ -22,11 +22,13 @@ import { lockDossier } from './dossier-lock.ts';
 import {
   acceptedMessage,
   codeIssuedMessage,
+  financialObligationMessage,
   formatDateEn,
   formatDateViLong,
   overdueMessage,
   refusedMessage,
   returnedMessage,
+  stoppedMessage,
   supplementRequestedMessage,
 } from './dossier-messages.ts';
 import type { MessageText } from './dossier-messages.ts';
@@ -79,6 +81,8 @@ export interface SignedResult {
   template: string;
   documentNumber: string;
   signedAt: Date;
+  /** `stop-notice`: form 05, signed before motcua.stop, which sets status 8 (this step leaves the status). */
+  kind?: 'result' | 'stop-notice';
 }
 
 /**
@@ -300,6 +304,132 @@ export class DossierLifecycleService {
   }
 
   /**
+   * motcua.financial-obligation: status 6, the applicant must pay before the processing goes on; the citizen is told
+   * the amount (the diagram's `financialObligationAmount`, else the fee of form 01: the computed `fee` or the
+   * service's static fees of the dossier's channel) and how to pay. The legal clock keeps running: DOMAIN.md pauses it
+   * only for a supplement (processes/README.md, "Financial obligation").
+   */
+  async requireFinancialObligation(
+    dossierId: string,
+    elementInstanceKey: string,
+    amount: { obligation?: number; computedFee?: number },
+    now = new Date(),
+  ): Promise<StepOutputs> {
+    const version = await this.versionOfDossier(dossierId);
+    const key = stepKey(`motcua.financial-obligation:${dossierId}:${elementInstanceKey}`);
+    return this.step(dossierId, key, async (manager, dossier) => {
+      const outputs = { financialObligationAt: isoInVietnam(now) };
+      if (FINAL_STATUSES.has(dossier.status)) return outputs;
+      const explicit = amount.obligation;
+      const amountVnd =
+        typeof explicit === 'number' && Number.isFinite(explicit) && explicit >= 0
+          ? explicit
+          : feeOf(version, dossier.channel, amount.computedFee);
+      const fees = version.metadata.fees;
+      const items =
+        explicit === undefined && fees.kind === 'static'
+          ? fees.items.filter((item) => !item.channels || item.channels.includes(dossier.channel))
+          : [];
+      const itemNames =
+        items.length > 0
+          ? {
+              vi: items.map((item) => item.names.vi).join('; '),
+              en: items.map((item) => item.names.en).join('; '),
+            }
+          : undefined;
+      await manager.getRepository(Dossier).update({ id: dossier.id }, { status: DossierStatus.FinancialObligation });
+      const shown =
+        amountVnd === undefined
+          ? { vi: '', en: '' }
+          : { vi: `: ${amountVnd.toLocaleString('vi-VN')} đồng`, en: `: ${amountVnd.toLocaleString('en-GB')} VND` };
+      await appendDossierEvent(manager, {
+        dossierId: dossier.id,
+        type: 'financial-obligation',
+        status: DossierStatus.FinancialObligation,
+        isPublic: true,
+        messageVi: `Chờ người nộp thực hiện nghĩa vụ tài chính${shown.vi}`,
+        messageEn: `Waiting for the applicant's payment${shown.en}`,
+        data: { amountVnd: amountVnd ?? null, previousStatus: dossier.status, outputs },
+        dedupeKey: key,
+        at: now,
+      });
+      await this.notifyApplicant(manager, dossier, version, key, (ref) =>
+        financialObligationMessage(ref, amountVnd, itemNames),
+      );
+      return outputs;
+    });
+  }
+
+  /**
+   * motcua.financial-obligation-met: the payment was recorded (the `dossier-fee-paid` message correlated); status
+   * back to 4, with the receipt number in the history when the message carried one.
+   */
+  async recordFinancialObligationMet(
+    dossierId: string,
+    elementInstanceKey: string,
+    receiptNumber: string | undefined,
+    now = new Date(),
+  ): Promise<StepOutputs> {
+    const key = stepKey(`motcua.financial-obligation-met:${dossierId}:${elementInstanceKey}`);
+    return this.step(dossierId, key, async (manager, dossier) => {
+      const outputs = { financialObligationMetAt: isoInVietnam(now) };
+      if (FINAL_STATUSES.has(dossier.status)) return outputs;
+      await manager.getRepository(Dossier).update({ id: dossier.id }, { status: DossierStatus.Processing });
+      await appendDossierEvent(manager, {
+        dossierId: dossier.id,
+        type: 'financial-obligation-met',
+        status: DossierStatus.Processing,
+        isPublic: true,
+        messageVi: receiptNumber
+          ? `Đã thực hiện nghĩa vụ tài chính (biên lai số ${receiptNumber}); hồ sơ tiếp tục được giải quyết`
+          : 'Đã thực hiện nghĩa vụ tài chính; hồ sơ tiếp tục được giải quyết',
+        messageEn: receiptNumber
+          ? `Payment recorded (receipt no. ${receiptNumber}); processing resumes`
+          : 'Payment recorded; processing resumes',
+        data: { receiptNumber: receiptNumber ?? null, outputs },
+        dedupeKey: key,
+        at: now,
+      });
+      return outputs;
+    });
+  }
+
+  /**
+   * motcua.stop: status 8 (form 05), the dossier ends; the citizen is told why, with the link to the signed notice when
+   * the diagram signed one before (motcua.sign with the template `stop-notice`).
+   */
+  async stop(dossierId: string, reason: string, now = new Date()): Promise<StepOutputs> {
+    const version = await this.versionOfDossier(dossierId);
+    const key = `motcua.stop:${dossierId}`;
+    return this.step(dossierId, key, async (manager, dossier) => {
+      const outputs = { stoppedAt: isoInVietnam(now) };
+      if (FINAL_STATUSES.has(dossier.status)) return outputs;
+      const pauses = manager.getRepository(DossierPause);
+      for (const pause of await pauses.find({ where: { dossierId: dossier.id, resumedAt: IsNull() } }))
+        await pauses.update({ id: pause.id }, { resumedAt: now });
+      await manager
+        .getRepository(Dossier)
+        .update({ id: dossier.id }, { status: DossierStatus.Stopped, finishedAt: now, supplementState: null });
+      await appendDossierEvent(manager, {
+        dossierId: dossier.id,
+        type: 'stopped',
+        status: DossierStatus.Stopped,
+        isPublic: true,
+        messageVi: `Dừng giải quyết hồ sơ. Lý do: ${reason}`,
+        messageEn: `Processing of the dossier was stopped. Reason: ${reason}`,
+        data: { reason, noticeDocumentId: dossier.resultDocumentId, previousStatus: dossier.status, outputs },
+        dedupeKey: key,
+        at: now,
+      });
+      const noticeUrl = dossier.resultDocumentId
+        ? `${this.config.publicBaseUrl}/api/dossiers/${dossier.id}/result`
+        : undefined;
+      await this.notifyApplicant(manager, dossier, version, key, (ref) => stoppedMessage(ref, reason, noticeUrl));
+      return outputs;
+    });
+  }
+
+  /**
    * motcua.overdue: flags the dossier overdue in its history and timeline and notifies the leaders (group
    * `leader@<agency code>`) of the agency whose deadline passed: the competent agency, or for one branch of an
    * interconnected procedure the agency of that branch.
@@ -415,17 +545,22 @@ export class DossierLifecycleService {
           resultDocumentId: attachmentId,
           resultDocumentPath: stored.path,
           resultDocumentSha256: stored.sha256,
-          finishedAt: dossier.finishedAt ?? result.signedAt,
         };
-        if (!FINAL_STATUSES.has(dossier.status)) changes.status = DossierStatus.Done;
+        const stopNotice = result.kind === 'stop-notice';
+        if (!stopNotice) changes.finishedAt = dossier.finishedAt ?? result.signedAt;
+        if (!FINAL_STATUSES.has(dossier.status) && !stopNotice) changes.status = DossierStatus.Done;
         await manager.getRepository(Dossier).update({ id: dossier.id }, partialEntity<Dossier>(changes));
         await appendDossierEvent(manager, {
           dossierId: dossier.id,
-          type: 'signed',
+          type: stopNotice ? 'stop-notice-signed' : 'signed',
           status: changes.status ?? dossier.status,
           isPublic: true,
-          messageVi: `Đã có kết quả giải quyết (văn bản số ${result.documentNumber}, đã ký số)`,
-          messageEn: `The result is ready (document no. ${result.documentNumber}, digitally signed)`,
+          messageVi: stopNotice
+            ? `Đã ký số thông báo dừng giải quyết hồ sơ (văn bản số ${result.documentNumber})`
+            : `Đã có kết quả giải quyết (văn bản số ${result.documentNumber}, đã ký số)`,
+          messageEn: stopNotice
+            ? `The notice of stopped processing was signed (document no. ${result.documentNumber})`
+            : `The result is ready (document no. ${result.documentNumber}, digitally signed)`,
           data: { template: result.template, documentNumber: result.documentNumber, sha256: stored.sha256, outputs },
           dedupeKey,
           at: result.signedAt,

@@ -215,6 +215,41 @@ for (const { name, database, cleanup } of testDatabases()) {
       expect((await dossier()).overdue).to.equal(true);
     });
 
+    it('asks for a payment once per element instance and records it once; the clock keeps running', async () => {
+      await lifecycle.accept(dossierId, undefined, new Date('2026-01-08T02:00:00Z'));
+      const asked = await lifecycle.requireFinancialObligation(dossierId, '300', {}, new Date('2026-01-09T03:00:00Z'));
+      const again = await lifecycle.requireFinancialObligation(dossierId, '300', {}, new Date('2026-01-09T04:00:00Z'));
+      expect(again).to.deep.equal(asked).and.to.deep.equal({ financialObligationAt: '2026-01-09T10:00:00+07:00' });
+      expect(await dossier()).to.include({ status: DossierStatus.FinancialObligation });
+      expect(await events('financial-obligation')).to.have.length(1);
+      // without an amount in the diagram: the service's static fees of the channel (50,000 VND online)
+      const payment = (await notifications()).filter((row) => row.subject.startsWith('Thực hiện nghĩa vụ tài chính'));
+      expect(payment).to.have.length(1);
+      expect(payment[0]!.body.vi).to.contain('50.000 đồng');
+      expect(payment[0]!.body.en).to.contain('50,000 VND');
+      expect(await dataSource.getRepository(DossierPause).count({ where: { dossierId } })).to.equal(0);
+
+      const met = await lifecycle.recordFinancialObligationMet(dossierId, '400', 'BL-01');
+      expect(await lifecycle.recordFinancialObligationMet(dossierId, '400', 'BL-01')).to.deep.equal(met);
+      expect(await dossier()).to.include({ status: DossierStatus.Processing });
+      expect(await events('financial-obligation-met')).to.have.length(1);
+      // the due date is the one of acceptance: no pause
+      expect((await dossier()).dueAt?.toISOString()).to.equal('2026-01-13T10:00:00.000Z');
+    });
+
+    it('stops once, for good: status 8, one e-mail with the reason, and a later step changes nothing', async () => {
+      const stopped = await lifecycle.stop(dossierId, 'Người nộp đề nghị dừng giải quyết');
+      expect(await lifecycle.stop(dossierId, 'Người nộp đề nghị dừng giải quyết')).to.deep.equal(stopped);
+      expect(await events('stopped')).to.have.length(1);
+      expect(await dossier()).to.include({ status: DossierStatus.Stopped });
+      expect((await dossier()).finishedAt).to.be.instanceOf(Date);
+      const mails = (await notifications()).filter((row) => row.subject.startsWith('Dừng giải quyết'));
+      expect(mails).to.have.length(1);
+      expect(mails[0]!.body.vi).to.contain('Lý do: Người nộp đề nghị dừng giải quyết');
+      await lifecycle.requireFinancialObligation(dossierId, '500', { obligation: 10_000 });
+      expect((await dossier()).status).to.equal(DossierStatus.Stopped);
+    });
+
     it('refuses and returns once each', async () => {
       const refused = await lifecycle.refuse(dossierId, 'Không đủ điều kiện');
       expect(await lifecycle.refuse(dossierId, 'Không đủ điều kiện')).to.deep.equal(refused);

@@ -119,3 +119,43 @@ export function returnedMessage(dossier: DossierRef, downloadUrl: string): Messa
     },
   };
 }
+
+export function financialObligationMessage(
+  dossier: DossierRef,
+  amountVnd: number | undefined,
+  items: { vi: string; en: string } | undefined,
+): MessageText {
+  const hello = greeting(dossier);
+  const amount =
+    amountVnd === undefined
+      ? { vi: 'theo thông báo của cơ quan giải quyết', en: 'as the competent agency notifies you' }
+      : { vi: `${amountVnd.toLocaleString('vi-VN')} đồng`, en: `${amountVnd.toLocaleString('en-GB')} VND` };
+  const what = items ? { vi: ` (${items.vi})`, en: ` (${items.en})` } : { vi: '', en: '' };
+  return {
+    subject: {
+      vi: `Thực hiện nghĩa vụ tài chính cho hồ sơ ${dossier.code}`,
+      en: `Payment due for dossier ${dossier.code}`,
+    },
+    body: {
+      vi: `${hello.vi}\n\nĐể tiếp tục giải quyết hồ sơ ${dossier.code} ("${dossier.serviceName.vi}"), ông/bà cần thực hiện nghĩa vụ tài chính: ${amount.vi}${what.vi}.\n\nCách nộp: nộp tại bộ phận một cửa hoặc thanh toán trực tuyến trên Cổng Dịch vụ công, ghi rõ mã hồ sơ ${dossier.code}; giữ biên lai để đối chiếu. Hồ sơ được tiếp tục giải quyết ngay khi cơ quan ghi nhận khoản nộp.`,
+      en: `${hello.en}\n\nBefore dossier ${dossier.code} ("${dossier.serviceName.en}") can be processed further, you need to pay: ${amount.en}${what.en}.\n\nHow to pay: at the one-stop desk, or online through the Public Service Portal, quoting the dossier code ${dossier.code}; keep the receipt. Processing resumes as soon as the agency records the payment.`,
+    },
+  };
+}
+
+export function stoppedMessage(dossier: DossierRef, reason: string, noticeUrl: string | undefined): MessageText {
+  const hello = greeting(dossier);
+  const notice = noticeUrl
+    ? {
+        vi: `\n\nThông báo dừng giải quyết hồ sơ (mẫu 05, đã ký số): ${noticeUrl} (đăng nhập bằng tài khoản đã nộp hồ sơ).`,
+        en: `\n\nThe notice of stopped processing (form 05, digitally signed): ${noticeUrl} (log in with the account that submitted the dossier).`,
+      }
+    : { vi: '', en: '' };
+  return {
+    subject: { vi: `Dừng giải quyết hồ sơ ${dossier.code}`, en: `Processing of dossier ${dossier.code} stopped` },
+    body: {
+      vi: `${hello.vi}\n\nCơ quan có thẩm quyền đã dừng giải quyết hồ sơ ${dossier.code} ("${dossier.serviceName.vi}").\nLý do: ${reason}${notice.vi}\n\nÔng/bà có quyền khiếu nại, khởi kiện theo quy định của pháp luật.`,
+      en: `${hello.en}\n\nThe competent agency has stopped processing dossier ${dossier.code} ("${dossier.serviceName.en}").\nReason: ${reason}${notice.en}\n\nYou may complain or sue as the law provides.`,
+    },
+  };
+}

@@ -44,3 +44,13 @@ export const WITHDRAWABLE_STATUSES: ReadonlySet<DossierStatus> = new Set([
   DossierStatus.SupplementRequested,
   DossierStatus.FinancialObligation,
 ]);
+
+/**
+ * Statuses in which the dossier's signed document is the applicant's to download: the result (9, 10), or the signed
+ * notice of a stopped dossier (8, form 05).
+ */
+export const SIGNED_DOCUMENT_STATUSES: ReadonlySet<DossierStatus> = new Set([
+  DossierStatus.Stopped,
+  DossierStatus.Done,
+  DossierStatus.Returned,
+]);

@@ -26,7 +26,12 @@ import { DossierEvent } from './dossier-event.entity.ts';
 import { appendDossierEvent } from './dossier-history.ts';
 import { lockDossier } from './dossier-lock.ts';
 import { DossierPause } from './dossier-pause.entity.ts';
-import { DOSSIER_STATUS_NAMES, DossierStatus, WITHDRAWABLE_STATUSES } from './dossier-status.ts';
+import {
+  DOSSIER_STATUS_NAMES,
+  DossierStatus,
+  SIGNED_DOCUMENT_STATUSES,
+  WITHDRAWABLE_STATUSES,
+} from './dossier-status.ts';
 import { Dossier } from './dossier.entity.ts';
 import { partialEntity } from './partial-entity.ts';
 import type { Applicant, DossierChannel } from './dossier.entity.ts';
@@ -472,14 +477,13 @@ export class DossiersService {
     return this.view(updated as Dossier, true);
   }
 
-  /** The signed result PDF (status 9 or 10), for the applicant or an official of the dossier's agencies. */
+  /**
+   * The signed result PDF (status 9 or 10; status 8: the signed form 05), for the applicant or an official of the
+   * dossier's agencies.
+   */
   async result(user: AuthenticatedUser, id: string): Promise<{ fileName: string; bytes: Buffer; sha256: string }> {
     const dossier = await this.visible(user, id);
-    if (
-      dossier.status < DossierStatus.Done ||
-      dossier.status === DossierStatus.Withdrawn ||
-      !dossier.resultDocumentPath
-    ) {
+    if (!SIGNED_DOCUMENT_STATUSES.has(dossier.status) || !dossier.resultDocumentPath) {
       throw new DomainError('CONFLICT', 'Hồ sơ chưa có kết quả', 'The dossier has no result yet', {
         status: dossier.status,
       });
@@ -828,12 +832,11 @@ export class DossiersService {
       ...(citizenView ? {} : { processInstanceKey: dossier.processInstanceKey }),
       supplementState: dossier.supplementState,
       pauses: pauses.map((pause) => ({ from: pause.pausedAt, to: pause.resumedAt })),
-      resultAvailable:
-        dossier.status >= DossierStatus.Done &&
-        dossier.status !== DossierStatus.Withdrawn &&
-        dossier.resultDocumentPath !== null,
+      resultAvailable: SIGNED_DOCUMENT_STATUSES.has(dossier.status) && dossier.resultDocumentPath !== null,
       attachments: attachments
-        .filter((attachment) => attachment.kind !== 'result' || !citizenView || dossier.status >= DossierStatus.Done)
+        .filter(
+          (attachment) => attachment.kind !== 'result' || !citizenView || SIGNED_DOCUMENT_STATUSES.has(dossier.status),
+        )
         .map((attachment) => ({
           id: attachment.id,
           kind: attachment.kind,

@@ -6,6 +6,8 @@ export interface ResultTemplate {
   /** Document symbol after the number, e.g. `GCN-HKD` → `12/GCN-HKD`. */
   symbol: string;
   refusal: boolean;
+  /** Form 05 (Thông báo dừng giải quyết hồ sơ): signed before motcua.stop; the same for every service. */
+  stop?: boolean;
 }
 
 /**
@@ -22,7 +24,11 @@ const TEMPLATES: Readonly<Record<string, ResultTemplate>> = {
   'certification-refusal': { symbol: 'TB-UBND', refusal: true },
   'construction-permit': { symbol: 'GPXD', refusal: false },
   'construction-permit-refusal': { symbol: 'TB-UBND', refusal: true },
+  'stop-notice': { symbol: 'TB-DGQ', refusal: false, stop: true },
 };
+
+/** The template of form 05, which any diagram may sign before motcua.stop (processes/README.md, "Stopping"). */
+export const STOP_NOTICE_TEMPLATE = 'stop-notice';
 
 export function resultTemplate(code: string): ResultTemplate {
   return TEMPLATES[code] ?? { symbol: code.endsWith('-refusal') ? 'TB' : 'KQ', refusal: code.endsWith('-refusal') };
@@ -42,6 +48,8 @@ export interface ResultDocumentInput {
   };
   submissionSchema: JsonSchema;
   refusalReason?: string;
+  /** Why the processing stops (form 05). */
+  stopReason?: string;
   signerName: string;
   trackingUrl: string;
 }
@@ -114,22 +122,32 @@ export function resultDocument(input: ResultDocumentInput): OfficialDocument {
   const template = resultTemplate(input.template);
   const basis = input.service.legalBasis.map((law) => `Căn cứ ${law.code} ${law.title};`);
   const considered = `Xét hồ sơ mã số ${input.dossier.code} của ông/bà ${input.dossier.applicantName} nộp ngày ${dateVi(input.dossier.submittedAt)} về thủ tục "${input.service.nameVi}",`;
-  const paragraphs = template.refusal
+  const paragraphs = template.stop
     ? [
         ...basis,
         considered,
-        `${input.agency.nameVi} trả lời: hồ sơ không đủ điều kiện giải quyết.`,
-        `Lý do: ${input.refusalReason?.trim() || 'không đáp ứng điều kiện theo quy định.'}`,
+        `${input.agency.nameVi} thông báo dừng giải quyết hồ sơ nêu trên.`,
+        `Lý do: ${input.stopReason?.trim() || 'theo quy định của pháp luật.'}`,
         'Ông/bà có quyền khiếu nại, khởi kiện theo quy định của pháp luật.',
       ]
-    : [
-        ...basis,
-        considered,
-        `${input.agency.nameVi} cấp ${input.service.resultNameVi.charAt(0).toLowerCase()}${input.service.resultNameVi.slice(1)} với các nội dung sau:`,
-      ];
-  const title = template.refusal
-    ? `${(input.service.refusalNameVi ?? 'Thông báo từ chối giải quyết hồ sơ').toUpperCase()}`
-    : input.service.resultNameVi.toUpperCase();
+    : template.refusal
+      ? [
+          ...basis,
+          considered,
+          `${input.agency.nameVi} trả lời: hồ sơ không đủ điều kiện giải quyết.`,
+          `Lý do: ${input.refusalReason?.trim() || 'không đáp ứng điều kiện theo quy định.'}`,
+          'Ông/bà có quyền khiếu nại, khởi kiện theo quy định của pháp luật.',
+        ]
+      : [
+          ...basis,
+          considered,
+          `${input.agency.nameVi} cấp ${input.service.resultNameVi.charAt(0).toLowerCase()}${input.service.resultNameVi.slice(1)} với các nội dung sau:`,
+        ];
+  const title = template.stop
+    ? 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ'
+    : template.refusal
+      ? `${(input.service.refusalNameVi ?? 'Thông báo từ chối giải quyết hồ sơ').toUpperCase()}`
+      : input.service.resultNameVi.toUpperCase();
   return {
     agencyName: input.agency.nameVi,
     parentAgencyName: input.agency.parentNameVi,
@@ -138,7 +156,7 @@ export function resultDocument(input: ResultDocumentInput): OfficialDocument {
     issuedAt: input.issuedAt,
     title,
     paragraphs,
-    fields: template.refusal ? [] : formFields(input.dossier.formData, input.submissionSchema),
+    fields: template.refusal || template.stop ? [] : formFields(input.dossier.formData, input.submissionSchema),
     signer: { title: signerTitle(input.agency.nameVi), name: input.signerName },
     qrText: input.trackingUrl,
   };

@@ -32,7 +32,7 @@ export class ResultSigningService {
     dossierId: string,
     elementId: string,
     template: string,
-    variables: { refusalReason?: unknown; approverName?: unknown },
+    variables: { refusalReason?: unknown; stopReason?: unknown; approverName?: unknown },
   ): Promise<StepOutputs> {
     const done = await this.lifecycle.completedStep(signStepKey(dossierId, elementId));
     if (done) return done;
@@ -76,6 +76,7 @@ export class ResultSigningService {
         },
         submissionSchema: version.submissionSchema,
         refusalReason: typeof variables.refusalReason === 'string' ? variables.refusalReason : undefined,
+        stopReason: typeof variables.stopReason === 'string' ? variables.stopReason : undefined,
         signerName,
         trackingUrl: `${this.config.publicBaseUrl}/tra-cuu?ma=${encodeURIComponent(code)}`,
       }),
@@ -86,6 +87,7 @@ export class ResultSigningService {
       name: agency.nameVi,
       signingTime: signedAt,
     });
-    return this.lifecycle.storeResult(dossierId, elementId, { pdf: signed, template, documentNumber, signedAt });
+    const kind = resultTemplate(template).stop ? 'stop-notice' : 'result';
+    return this.lifecycle.storeResult(dossierId, elementId, { pdf: signed, template, documentNumber, signedAt, kind });
   }
 }

@@ -34,9 +34,15 @@ export const FETCH_VARIABLES: ReadonlyMap<string, readonly string[]> = new Map([
   ['motcua.supplement-request', ['dossierId', 'supplementNote', 'note']],
   ['motcua.supplement-received', ['dossierId']],
   ['motcua.refuse', ['dossierId', 'refusalReason', 'reason']],
-  ['motcua.sign', ['dossierId', 'refusalReason', 'approverName']],
+  ['motcua.sign', ['dossierId', 'refusalReason', 'stopReason', 'approverName']],
   ['motcua.return', ['dossierId']],
+  ['motcua.financial-obligation', ['dossierId', 'financialObligationAmount', 'fee']],
+  ['motcua.financial-obligation-met', ['dossierId', 'feeReceiptNumber']],
+  ['motcua.stop', ['dossierId', 'stopReason', 'reason']],
 ]);
+
+const amountOf = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 
 /** Agency codes of a variable that holds one code or a list of codes. */
 function agencyCodes(value: unknown): string[] {
@@ -144,12 +150,41 @@ export class DossierWorkers implements OnApplicationBootstrap, OnApplicationShut
           return complete(
             await this.signing.sign(dossierIdOf(job), job.elementId, template, {
               refusalReason: job.variables.refusalReason,
+              stopReason: job.variables.stopReason,
               approverName: job.variables.approverName,
             }),
           );
         },
       ],
       ['motcua.return', async (job) => complete(await this.lifecycle.returnResult(dossierIdOf(job)))],
+      [
+        'motcua.financial-obligation',
+        async (job) =>
+          complete(
+            await this.lifecycle.requireFinancialObligation(dossierIdOf(job), job.elementInstanceKey, {
+              obligation: amountOf(job.variables.financialObligationAmount),
+              computedFee: amountOf(job.variables.fee),
+            }),
+          ),
+      ],
+      [
+        'motcua.financial-obligation-met',
+        async (job) =>
+          complete(
+            await this.lifecycle.recordFinancialObligationMet(
+              dossierIdOf(job),
+              job.elementInstanceKey,
+              text(job.variables.feeReceiptNumber),
+            ),
+          ),
+      ],
+      [
+        'motcua.stop',
+        async (job) => {
+          const reason = text(job.variables.stopReason) ?? text(job.variables.reason) ?? '';
+          return complete(await this.lifecycle.stop(dossierIdOf(job), reason));
+        },
+      ],
     ]);
   }
 

@@ -11,6 +11,9 @@ export const MOTCUA_JOB_TYPES = [
   'motcua.sign',
   'motcua.return',
   'motcua.overdue',
+  'motcua.financial-obligation',
+  'motcua.financial-obligation-met',
+  'motcua.stop',
 ] as const;
 
 export type MotcuaJobType = (typeof MOTCUA_JOB_TYPES)[number];
