@@ -28,12 +28,11 @@ export interface TrackingView {
   timeline: DossierEventView[];
 }
 
-/** The columns a lookup reads: no form data, no process variables (the dossier row's bulk). */
+/** The columns a lookup reads: no form data, no process variables (the dossier row's bulk), no applicant. */
 const DOSSIER_COLUMNS = [
   'code',
   'serviceVersionId',
   'serviceCode',
-  'applicant',
   'status',
   'submittedAt',
   'receivedAt',
@@ -85,12 +84,15 @@ export class DossierTracking {
     const e = (property: string): string => `e.${escape(column(events, property).databaseName)}`;
     this.dossier = selection(dataSource, dossiers, 'd', '', DOSSIER_COLUMNS);
     this.event = selection(dataSource, events, 'e', 'event_', EVENT_COLUMNS);
+    // Of the applicant, only the phone: JSON_EXTRACT is SQLite's, MySQL's and MariaDB's (MariaDB alone answers the
+    // JSON text, "0912…" with its quotes; only the digits are kept below anyway).
+    const phone = `JSON_EXTRACT(${d('applicant')}, '$.phone') AS ${escape('applicantPhone')}`;
     // One row per public event (one row with null event columns when there is none). Not ordered here: MariaDB
     // sorts a LEFT JOIN on the joined table's columns through a temporary table (~10 % of the query's time), while
     // a timeline is a few rows, put in order below.
     this.lookup = preparedSelect(
       dataSource,
-      `SELECT ${this.dossier.sql}, ${this.event.sql} FROM ${escape(dossiers.tableName)} d ` +
+      `SELECT ${this.dossier.sql}, ${phone}, ${this.event.sql} FROM ${escape(dossiers.tableName)} d ` +
         `LEFT JOIN ${escape(events.tableName)} e ON ${e('dossierId')} = ${d('id')} AND ${e('isPublic')} = 1 ` +
         `WHERE ${d('code')} = ?`,
     );
@@ -106,8 +108,7 @@ export class DossierTracking {
     // Longer than the column: no such code, and no query.
     const rows = code.length <= 64 ? await this.lookup([code]) : [];
     const dossier = rows.length > 0 ? this.dossier.hydrate(rows[0]) : undefined;
-    const applicant = dossier?.applicant as { phone?: unknown } | null | undefined;
-    const phone = (typeof applicant?.phone === 'string' ? applicant.phone : '').replace(/\D/g, '');
+    const phone = dossier ? String(rows[0].applicantPhone ?? '').replace(/\D/g, '') : '';
     const expected = Buffer.from(phone.length >= 4 ? phone.slice(-4) : '----');
     const matches = timingSafeEqual(expected, Buffer.from(digits));
     if (!dossier || !matches) {
