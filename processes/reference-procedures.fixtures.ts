@@ -295,3 +295,29 @@ export const INVALID_TASK_OUTPUTS: Record<string, { valid: Record<string, unknow
     ],
   },
 };
+
+/** Task completions only one bundle's form must refuse (slug → formKey → cases). */
+export const INVALID_TASK_OUTPUTS_BY_SLUG: Record<
+  string,
+  Record<string, { valid: Record<string, unknown>; cases: InvalidCase[] }>
+> = {
+  'construction-permit-individual-house': {
+    approval: {
+      valid: { approved: false, stopProcessing: true, stopReason: 'Người nộp đề nghị dừng giải quyết.' },
+      cases: [
+        {
+          what: 'a stop without a reason',
+          change: (d) => delete d.stopReason,
+          property: 'instance',
+          keyword: 'required',
+        },
+        {
+          what: 'a stop of an approved dossier',
+          change: (d) => (d.approved = true),
+          property: 'instance.approved',
+          keyword: 'const',
+        },
+      ],
+    },
+  },
+};

@@ -18,6 +18,7 @@ import {
   AGENCY_BY_ROLE,
   INVALID_SUBMISSIONS,
   INVALID_TASK_OUTPUTS,
+  INVALID_TASK_OUTPUTS_BY_SLUG,
   SUBMISSIONS,
 } from './reference-procedures.fixtures.ts';
 
@@ -47,6 +48,14 @@ const METADATA_SCHEMA = readJson(join(PROCESSES, 'bundle-metadata.schema.json'))
 const DRAFT_07 = readJson(join(FORMS, 'json-schema-draft-07.json')) as Schema;
 const JOB_TYPES = [...Object.keys(CONTRACT.jobTypes), CONTRACT.userTask.jobType];
 const SUPPLEMENT_MESSAGE = 'dossier-supplemented';
+const FEE_PAID_MESSAGE = 'dossier-fee-paid';
+/** Each message of the contract: the job before its catch event and the job after it. */
+const MESSAGE_STEPS: Record<string, [string, string]> = {
+  [SUPPLEMENT_MESSAGE]: ['motcua.supplement-request', 'motcua.supplement-received'],
+  [FEE_PAID_MESSAGE]: ['motcua.financial-obligation', 'motcua.financial-obligation-met'],
+};
+/** Form 05 (processes/README.md, "Stopping"): a motcua.sign template any bundle may use before motcua.stop. */
+const STOP_NOTICE_TEMPLATE = 'stop-notice';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -242,6 +251,9 @@ class Dossier {
     }),
     'motcua.return': () => ({ returnedAt: this.now() }),
     'motcua.overdue': () => ({}),
+    'motcua.financial-obligation': () => ({ financialObligationAt: this.now() }),
+    'motcua.financial-obligation-met': () => ({ financialObligationMetAt: this.now() }),
+    'motcua.stop': () => ({ stoppedAt: this.now() }),
   };
 
   now(): string {
@@ -296,7 +308,9 @@ class Dossier {
     }
     if (job.type === 'motcua.sign') {
       const { resultDocument, refusalDocument } = this.bundle.metadata;
-      expect([resultDocument.template, refusalDocument?.template]).to.include(job.customHeaders.template);
+      expect([resultDocument.template, refusalDocument?.template, STOP_NOTICE_TEMPLATE]).to.include(
+        job.customHeaders.template,
+      );
     }
     if (job.type !== 'motcua.intake')
       expect(job.variables, `${job.elementId} sees the dossier code`).to.have.property('dossierCode');
@@ -435,7 +449,8 @@ describe('the reference procedure bundles', () => {
         expect(describeErrors(errorsOf(SUBMISSIONS[slug], bundle.forms.submission))).to.deep.equal([]);
         for (const invalid of INVALID_SUBMISSIONS[slug])
           expectInvalid(SUBMISSIONS[slug], bundle.forms.submission, invalid);
-        for (const [formKey, { valid, cases }] of Object.entries(INVALID_TASK_OUTPUTS)) {
+        const outputs = { ...INVALID_TASK_OUTPUTS, ...INVALID_TASK_OUTPUTS_BY_SLUG[slug] };
+        for (const [formKey, { valid, cases }] of Object.entries(outputs)) {
           if (!bundle.forms[formKey]) continue;
           expect(describeErrors(errorsOf(valid, bundle.forms[formKey])), formKey).to.deep.equal([]);
           for (const invalid of cases) expectInvalid(valid, bundle.forms[formKey], invalid);
@@ -492,12 +507,19 @@ describe('the reference procedure bundles', () => {
             expect(task.job!.headers, `${task.id} header ${header}`).to.have.property(header);
           }
         }
-        const templates = elementsOf(bundle)
-          .filter((task) => jobType(task) === 'motcua.sign')
+        const signs = elementsOf(bundle).filter((task) => jobType(task) === 'motcua.sign');
+        const templates = signs
           .map((task) => task.job!.headers.template)
+          .filter((template) => template !== STOP_NOTICE_TEMPLATE)
           .sort();
         const { resultDocument, refusalDocument } = bundle.metadata;
         expect(templates).to.deep.equal([resultDocument.template, refusalDocument?.template].sort());
+        // form 05 is signed right before motcua.stop, which sets status 8
+        for (const notice of signs.filter((task) => task.job!.headers.template === STOP_NOTICE_TEMPLATE)) {
+          expect(targetsOf(bundle, notice).map(jobType), `${notice.id} leads to motcua.stop`).to.deep.equal([
+            'motcua.stop',
+          ]);
+        }
       });
 
       it('starts with intake, then the desk receipt, whose decision is accept, supplement or refuse', () => {
@@ -569,19 +591,21 @@ describe('the reference procedure bundles', () => {
         }
       });
 
-      it('waits for the supplement on the message dossier-supplemented correlated by the dossier code', () => {
+      it('waits only for the messages of the contract (supplement, fee paid), correlated by the dossier code', () => {
         const catches = elementsOf(bundle).filter((e) => e.type === 'intermediateCatchEvent');
-        expect(catches.length).to.be.greaterThan(0);
+        const names = new Set<string>();
         for (const event of catches) {
           const definition = event.eventDefinition as { kind: string; messageName: never; correlationKey: never };
           expect(definition.kind).to.equal('message');
-          expect(staticValue(definition.messageName)).to.equal(SUPPLEMENT_MESSAGE);
-          expect(`=${feelSource(definition.correlationKey)}`).to.equal(
-            CONTRACT.messages[SUPPLEMENT_MESSAGE].correlationKey,
-          );
-          expect(sourcesOf(bundle, event).map(jobType)).to.deep.equal(['motcua.supplement-request']);
-          expect(targetsOf(bundle, event).map(jobType)).to.deep.equal(['motcua.supplement-received']);
+          const name = staticValue(definition.messageName)!;
+          expect(Object.keys(MESSAGE_STEPS), event.id).to.include(name);
+          names.add(name);
+          expect(`=${feelSource(definition.correlationKey)}`).to.equal(CONTRACT.messages[name].correlationKey);
+          const [before, after] = MESSAGE_STEPS[name];
+          expect(sourcesOf(bundle, event).map(jobType)).to.deep.equal([before]);
+          expect(targetsOf(bundle, event).map(jobType)).to.deep.equal([after]);
         }
+        expect([...names], 'every bundle has the supplement loop').to.include(SUPPLEMENT_MESSAGE);
       });
 
       it('computes a computed fee with the script task its metadata names', () => {
@@ -921,6 +945,18 @@ describe('a dossier through the reference procedures', () => {
         approval: approves,
       });
 
+      // then the applicant owes the permit fee: the process waits for the payment, still inside the timed scope
+      expect(dossier.trail.slice(-2)).to.deep.equal(['approval', 'financial-obligation']);
+      expect(records(zeebe, timerOf(dossier.processInstanceKey, 'processing-overdue', 'CANCELED'))).to.deep.equal([]);
+
+      // when the payment is recorded
+      await zeebe.client.publishMessage({
+        name: FEE_PAID_MESSAGE,
+        correlationKey: `${AGENCIES.commune}-260105-0001`,
+        variables: { feeReceiptNumber: 'BL-0000123' },
+      });
+      await dossier.run({});
+
       // then
       await zeebe.waitFor(instanceCompleted(dossier.processInstanceKey), 'instance completed');
       expect(dossier.trail).to.deep.equal([
@@ -932,6 +968,8 @@ describe('a dossier through the reference procedures', () => {
         'consultation',
         'consultation',
         'approval',
+        'financial-obligation',
+        'financial-obligation-met',
         'sign-permit',
         'return-result',
       ]);
@@ -1012,6 +1050,47 @@ describe('a dossier through the reference procedures', () => {
         'return-result',
       ]);
       expect(records(zeebe, passed('site-inspection', pik))).to.deep.equal([]);
+    });
+  });
+
+  describe('construction permit: the leader stops the processing', () => {
+    it('signs form 05 and stops: no fee, no permit, no return', async () => {
+      // given
+      const bundle = bundles['construction-permit-individual-house'];
+      await deploy(zeebe, bundle);
+      const dossier = await submit(zeebe, bundle);
+
+      // when
+      await dossier.run({
+        'desk-receipt': deskAccepts,
+        accept: accept('2026-01-26T17:00:00+07:00'),
+        appraisal: () => ({ recommendation: 'approve', appraisalNote: 'Đủ điều kiện.', consultationNeeded: false }),
+        'site-inspection': () => ({
+          siteInspection: {
+            inspectedOn: '2026-01-08',
+            inspectors: ['Lê Văn Nam'],
+            boundariesMatch: false,
+            conformsToPlanning: true,
+            findings: 'Thửa đất đang có tranh chấp ranh giới.',
+          },
+        }),
+        approval: () => ({
+          approved: false,
+          stopProcessing: true,
+          stopReason: 'Tòa án nhân dân đang thụ lý vụ tranh chấp về thửa đất.',
+        }),
+        'sign-stop-notice': (job) => {
+          expect(job.customHeaders.template).to.equal('stop-notice');
+          expect(job.variables.stopReason).to.contain('Tòa án');
+          return { resultDocumentId: 'stop-notice-1', signedAt: dossier.now() };
+        },
+      });
+
+      // then
+      await zeebe.waitFor(instanceCompleted(dossier.processInstanceKey), 'instance completed');
+      expect(dossier.trail.slice(-3)).to.deep.equal(['approval', 'sign-stop-notice', 'stop']);
+      for (const element of ['financial-obligation', 'sign-permit', 'sign-refusal', 'return-result'])
+        expect(records(zeebe, passed(element, dossier.processInstanceKey)), element).to.deep.equal([]);
     });
   });
 

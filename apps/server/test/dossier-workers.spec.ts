@@ -325,5 +325,73 @@ for (const { name, env } of testServerDatabases()) {
       expect(mail.text.indexOf('Lý do')).to.be.lessThan(mail.text.indexOf('Reason'));
       expect(mailsOf(server).filter((mail) => mail.dossier === id && mail.text.includes('Tòa án'))).to.have.length(1);
     });
+
+    it('the construction permit waits for the permit fee after the approval; an official records it with POST /fee-paid', async () => {
+      // given: a construction permit accepted, appraised, inspected and approved
+      const id = await submit(
+        CONSTRUCTION_PERMIT,
+        structuredClone(SUBMISSIONS['construction-permit-individual-house']!),
+      );
+      const feePaid = (token: string, body: unknown, dossierId = id) =>
+        server.request('POST', `/api/dossiers/${dossierId}/fee-paid`, { token, body });
+      await completeTask(server, desk, id, 'desk-receipt', { decision: 'accept' });
+      const accepted = await dossierWhen(server, citizen, id, 'acceptance', (dossier) => dossier.dueAt);
+      // nothing to pay yet: 409
+      expect((await feePaid(desk, { receiptNumber: 'BL-1' })).status).to.equal(409);
+      await completeTask(server, specialist, id, 'appraisal', {
+        recommendation: 'approve',
+        appraisalNote: 'Phù hợp quy hoạch',
+        consultationNeeded: false,
+      });
+      await completeTask(server, specialist, id, 'site-inspection', {
+        siteInspection: {
+          inspectedOn: '2026-01-08',
+          inspectors: ['Lê Văn Nam'],
+          boundariesMatch: true,
+          conformsToPlanning: true,
+          findings: 'Đúng hồ sơ',
+        },
+      });
+      await completeTask(server, leader, id, 'approval', { approved: true });
+
+      // then: status 6 with the permit fee of the catalogue, the due date unchanged
+      const owing = await dossierWhen(server, citizen, id, 'status 6', (dossier) => dossier.status === 6);
+      expect(owing.history.at(-1).messageVi).to.contain('75.000 đồng');
+      expect(owing.dueAt).to.equal(accepted.dueAt);
+
+      // bad inputs and the wrong people are refused, and nothing moves
+      expect((await feePaid(citizen, { receiptNumber: 'BL-1' })).status).to.equal(403);
+      expect((await feePaid(leader, { receiptNumber: 'BL-1' })).status).to.equal(403);
+      const otherWard = await server.login('vocuong.desk');
+      expect((await feePaid(otherWard, { receiptNumber: 'BL-1' })).status).to.equal(404);
+      expect((await feePaid(desk, { receiptNumber: 'BL-1' }, 'not-a-dossier')).status).to.equal(404);
+      const invalid = await feePaid(desk, { receiptNumber: ' ', amountVnd: -5 });
+      expect(invalid.status).to.equal(400);
+      expect((invalid.body.details.errors as Json[]).map((error) => error.field).sort()).to.deep.equal([
+        'amountVnd',
+        'receiptNumber',
+      ]);
+      expect((await server.request('GET', `/api/dossiers/${id}`, { token: citizen })).body.status).to.equal(6);
+
+      // when: the desk records the receipt, twice (a double click)
+      const recorded = await feePaid(desk, { receiptNumber: 'BL-0004567', amountVnd: 75_000 });
+      expect(recorded.status, JSON.stringify(recorded.body)).to.equal(200);
+      expect(recorded.body).to.include({ dossierId: id, receiptNumber: 'BL-0004567', amountVnd: 75_000 });
+      const again = await feePaid(desk, { receiptNumber: 'BL-0004567', amountVnd: 75_000 });
+      expect(again.status).to.equal(200);
+      expect(again.body).to.deep.equal(recorded.body);
+
+      // then: processing goes on to the signed permit and its return, with one payment entry each
+      const returned = await dossierWhen(server, citizen, id, 'status 10', (dossier) => dossier.status === 10);
+      const official = await server.request('GET', `/api/dossiers/${id}`, { token: desk });
+      const types = (official.body.history as Json[]).map((event) => event.type);
+      expect(types.filter((type) => type === 'fee-paid-recorded')).to.have.length(1);
+      expect(types.filter((type) => type === 'financial-obligation-met')).to.have.length(1);
+      const met = (returned.history as Json[]).find((event) => event.type === 'financial-obligation-met');
+      expect(met).to.include({ status: 4 });
+      expect(met.messageVi).to.contain('BL-0004567');
+      expect(types.indexOf('financial-obligation-met')).to.be.lessThan(types.indexOf('signed'));
+      expect(returned.dueAt).to.equal(accepted.dueAt);
+    });
   });
 }
