@@ -26,6 +26,25 @@ describe('RateLimiter', () => {
   });
 });
 
+describe('RateLimiter when full', () => {
+  it('drops expired windows before live ones, so a key still counting keeps its count', () => {
+    // given a full limiter (3 keys) whose two oldest windows have ended
+    let now = 0;
+    const limiter = new RateLimiter(1, 60_000, 3, () => now);
+    limiter.hit('a');
+    limiter.hit('b');
+    now = 61_000;
+    limiter.hit('c');
+
+    // when a new key comes
+    limiter.hit('d');
+
+    // then 'c' was kept: its second hit in the window is refused
+    expect(limiter.hit('c').allowed).to.equal(false);
+    expect(limiter.hit('d').allowed).to.equal(false);
+  });
+});
+
 describe('FailureLock', () => {
   it('locks a key after maxFailures failures within the window, for lockMs from the last one', () => {
     // given
@@ -58,5 +77,20 @@ describe('FailureLock', () => {
     lock.succeed('k');
     lock.fail('k');
     expect(lock.lockedFor('k')).to.equal(0);
+  });
+
+  it('when full, forgets the key whose last failure is oldest, not the one that failed first', () => {
+    // given room for two keys; 'a' failed first but also most recently
+    const lock = new FailureLock(3, 60_000, 300_000, 2, () => 0);
+    lock.fail('a');
+    lock.fail('b');
+    lock.fail('a');
+
+    // when a third key fails
+    lock.fail('c');
+
+    // then 'b' was forgotten and 'a' kept its two failures: one more locks it
+    lock.fail('a');
+    expect(lock.lockedFor('a')).to.equal(300);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * In-memory fixed-window counter per key (one process). Bounded: at most `maxKeys` keys are kept;
- * expired windows are dropped first, then the oldest.
+ * expired windows are dropped first, then the oldest. A window is (re)inserted when it starts, so the map is in
+ * window-start order and pruning only looks at its front: a flood of new keys costs O(1) each, not a scan of all.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -33,12 +34,9 @@ export class RateLimiter {
 
   private prune(now: number): void {
     if (this.windows.size < this.maxKeys) return;
+    // Oldest first (Map iterates in insertion order): expired ones, then, while still full, live ones.
     for (const [key, window] of this.windows) {
-      if (now - window.start >= this.windowMs) this.windows.delete(key);
-    }
-    // Still full: drop the oldest (Map iterates in insertion order).
-    for (const key of this.windows.keys()) {
-      if (this.windows.size < this.maxKeys) break;
+      if (this.windows.size < this.maxKeys && now - window.start < this.windowMs) break;
       this.windows.delete(key);
     }
   }
@@ -46,7 +44,8 @@ export class RateLimiter {
 
 /**
  * Brute-force lock: after `maxFailures` failures within `windowMs`, the key is locked for
- * `lockMs` from the last failure. A success clears the key.
+ * `lockMs` from the last failure. A success clears the key. Bounded like RateLimiter: each failure moves its key to
+ * the end, so the map is in last-failure order and pruning looks only at its front.
  */
 export class FailureLock {
   private readonly entries = new Map<string, { failures: number[]; lockedUntil: number }>();
@@ -70,11 +69,12 @@ export class FailureLock {
   fail(key: string): void {
     const now = this.now();
     let entry = this.entries.get(key);
-    if (!entry) {
+    if (entry) this.entries.delete(key);
+    else {
       if (this.entries.size >= this.maxKeys) this.prune(now);
       entry = { failures: [], lockedUntil: 0 };
-      this.entries.set(key, entry);
     }
+    this.entries.set(key, entry);
     entry.failures = entry.failures.filter((at) => now - at < this.windowMs);
     entry.failures.push(now);
     if (entry.failures.length >= this.maxFailures) entry.lockedUntil = now + this.lockMs;
@@ -85,11 +85,10 @@ export class FailureLock {
   }
 
   private prune(now: number): void {
+    // Oldest last failure first: forgotten ones (no lock, no failure in the window), then, while still full, any.
     for (const [key, entry] of this.entries) {
-      if (entry.lockedUntil <= now && entry.failures.every((at) => now - at >= this.windowMs)) this.entries.delete(key);
-    }
-    for (const key of this.entries.keys()) {
-      if (this.entries.size < this.maxKeys) break;
+      const forgotten = entry.lockedUntil <= now && entry.failures.every((at) => now - at >= this.windowMs);
+      if (this.entries.size < this.maxKeys && !forgotten) break;
       this.entries.delete(key);
     }
   }
