@@ -4,7 +4,9 @@
 // `npm start` runs) in its own child process, driven by another child process — the journey driver or autocannon —
 // so the server and the load never share a thread (the machine has 2 cores):
 //   journey   the full dossier journey over HTTP (submit → intake → desk, appraisal, approval by the demo officials
-//             → signed PDF → returned, status 10) on SQLite: journeys/s with a fixed number in flight, p50/p95 time;
+//             → signed PDF → returned, status 10), per shape: every role in one process on SQLite (`npm start`), and
+//             api and workers as separate processes on MariaDB (production's shape): journeys/s with a fixed number
+//             in flight, p50/p95 time, server CPU per journey;
 //   tracking  GET /api/track/:code?phone=… with 1M dossiers in MariaDB vs GET /api/health/live of the same server,
 //             measured in the same run: rate ratio and tracking p99;
 //   inbox     GET /api/inbox of a member of one group with 100k open tasks, on SQLite and MariaDB: p95;
@@ -12,7 +14,8 @@
 //             dir: ready time (spawn → /api/health = 200), CPU until ready and the node process's VmRSS after 10 s idle.
 // Prints the tables and appends them with the exact command and the machine's load to RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { bufferPoolFor, raiseBufferPool } from './buffer-pool.ts';
@@ -29,7 +32,11 @@ import {
 import type { SeedReport } from './seed.ts';
 import {
   BENCH_DIR,
+  ENGINE_LISTENING,
+  HOUSEHOLD_BUSINESS,
   ROOT,
+  SERVER_MAIN,
+  SERVER_READY,
   cleanupAll,
   cpuSeconds,
   descendants,
@@ -38,12 +45,14 @@ import {
   onCleanup,
   parseFlags,
   percentile,
+  pidsNamed,
   removeDirLater,
   round,
   rssMiB,
   runMeasurer,
   serverEnv,
   sleep,
+  startProcess,
   startServer,
   stopChild,
   tail,
@@ -59,6 +68,8 @@ interface Settings {
   scenarios: Scenario[];
   inboxDatabases: ('sqlite' | 'mysql')[];
   mysqlUrl: string;
+  journeyShapes: JourneyShape[];
+  apiProcesses: number;
   journeyConcurrency: number;
   journeyWarmup: number;
   journeySeconds: number;
@@ -86,7 +97,36 @@ function tempDataDir(): { dir: string; remove: () => void } {
   return { dir, remove: removeDirLater(dir) };
 }
 
+/**
+ * How the journey's server runs. `single` is `npm start`'s shape (today's row); the split shapes are production's —
+ * the api and the workers in separate processes, MariaDB — with the embedded engine standing in for the Zeebe cluster.
+ */
+const JOURNEY_SHAPES = ['single', 'single-mysql', 'split', 'split3'] as const;
+type JourneyShape = (typeof JOURNEY_SHAPES)[number];
+const SHAPE_LABELS: Record<JourneyShape, string> = {
+  single: 'one process (engine, api, workers), SQLite',
+  'single-mysql': 'one process (engine, api, workers), MariaDB',
+  split: 'engine + workers / api, MariaDB',
+  split3: 'engine (standalone) / workers / api, MariaDB',
+};
+
+interface JourneyProcess {
+  /** e.g. 'engine+workers', 'api 1' */
+  name: string;
+  readyMs: number;
+  /** CPU seconds (user + system) over the measured window */
+  cpuSeconds?: number;
+  /** reference bundles this process published at its start (exactly one api process should) */
+  published: number;
+  /** stderr/stdout lines of the process during the run that look like trouble (error, warn, fail, …) */
+  troubleLines: number;
+  firstTrouble: string[];
+}
+
 interface JourneyResult {
+  shape: JourneyShape;
+  database: 'sqlite' | 'mysql';
+  apiProcesses: number;
   journeysPerSecond: number;
   p50Ms: number;
   p95Ms: number;
@@ -100,26 +140,154 @@ interface JourneyResult {
   stagesP50Ms: Record<string, number>;
   httpRequests: number;
   concurrency: number;
+  processes: JourneyProcess[];
+  /** CPU seconds of every server process together over the measured window */
   serverCpuSeconds?: number;
+  /** serverCpuSeconds × 1000 / journeys completed in the window: the server's cost of one journey */
+  cpuMsPerJourney?: number;
+  /** CPU seconds of the whole MariaDB server over the window (other databases' work included), MariaDB shapes only */
+  mariadbCpuSeconds?: number;
   load: [number, number];
 }
 
-async function journey(settings: Settings): Promise<JourneyResult> {
+type JourneyRun = JourneyResult | { shape: JourneyShape; error: string };
+
+/** Lines of a server process's output that look like trouble; benign start lines are not. */
+const TROUBLE = /error|warn|fail|exception|refused|timed? ?out|unavailable/i;
+
+/** A server process of a journey shape while it runs: where its output goes, how to stop it. */
+interface Running {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  readyMs: number;
+  stderr: () => string;
+  stop: () => Promise<void>;
+  published: number;
+  trouble: string[];
+  troubleCount: number;
+}
+
+function running(
+  name: string,
+  started: { child: ChildProcess; readyMs: number; stderr: () => string; stop: () => Promise<void> },
+  pid: number,
+): Running {
+  // Counted now, while the start's output is all there is (the stderr tail is bounded).
+  const published = (started.stderr().match(/reference bundle \S+ published/g) ?? []).length;
+  const proc: Running = { name, pid, ...started, published, trouble: [], troubleCount: 0 };
+  let rest = '';
+  const look = (chunk: Buffer): void => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const coloured of lines) {
+      const line = coloured.replace(/\x1b\[[\d;]*m/g, ''); // Nest colours its log lines
+      if (!TROUBLE.test(line)) continue;
+      proc.troubleCount++;
+      if (proc.trouble.length < 5) proc.trouble.push(line.trim().slice(0, 400));
+    }
+  };
+  started.child.stdout?.on('data', look);
+  started.child.stderr?.on('data', look);
+  return proc;
+}
+
+/** `<dir>/<name>` as one process's data dir (each process locks its own), its `files` shared as in production. */
+function processDataDir(root: string, name: string): string {
+  const dir = join(root, name);
+  mkdirSync(join(root, 'files'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(join(root, 'files'), join(dir, 'files'));
+  return dir;
+}
+
+/** Starts the server processes of a shape, one after another (each one's migrations done before the next starts). */
+async function startShape(
+  shape: JourneyShape,
+  settings: Settings,
+  root: string,
+  databaseUrl: string | undefined,
+  started: Running[],
+): Promise<string[]> {
+  const db: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
+  if (shape === 'single' || shape === 'single-mysql') {
+    const server = await startServer({ dataDir: root, env: { ...RUN_ENV, ...db } });
+    started.push(running('engine+api+workers', server, server.nodePid));
+    return [server.baseUrl];
+  }
+  // Without the engine role, api and workers reach Zeebe through the client's variables, as in production.
+  const client = (port: string): Record<string, string> => ({
+    ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
+    CAMUNDA_AUTH_STRATEGY: 'NONE',
+  });
+  let enginePort: string;
+  if (shape === 'split3') {
+    log('journey: starting the standalone engine');
+    const engine = await startProcess(
+      'libs/engine/src/cli.ts',
+      ['--port', '0', '--host', '127.0.0.1', '--data-dir', join(root, 'engine')],
+      serverEnv(join(root, 'engine')),
+      [ENGINE_LISTENING],
+    );
+    started.push(running('engine', engine, engine.pid));
+    enginePort = engine.matches[0][1];
+    log('journey: starting the workers (first on the empty database: migrations)');
+    const workers = await startProcess(
+      SERVER_MAIN,
+      [],
+      serverEnv(processDataDir(root, 'workers'), { ...RUN_ENV, ...db, ...client(enginePort), MOTCUA_ROLES: 'workers' }),
+      [SERVER_READY],
+    );
+    started.push(running('workers', workers, workers.pid));
+  } else {
+    log('journey: starting engine + workers (first on the empty database: migrations)');
+    const engineWorkers = await startProcess(
+      SERVER_MAIN,
+      [],
+      serverEnv(processDataDir(root, 'engine-workers'), { ...RUN_ENV, ...db, MOTCUA_ROLES: 'engine,workers' }),
+      [ENGINE_LISTENING, SERVER_READY],
+    );
+    started.push(running('engine+workers', engineWorkers, engineWorkers.pid));
+    enginePort = engineWorkers.matches[0][1];
+  }
+  // The first api process publishes the reference bundles and seeds the demo users; the next ones find them done.
+  const urls: string[] = [];
+  for (let i = 1; i <= settings.apiProcesses; i++) {
+    log(`journey: starting api ${i} of ${settings.apiProcesses}`);
+    const api = await startServer({
+      dataDir: processDataDir(root, `api-${i}`),
+      env: { ...RUN_ENV, ...db, ...client(enginePort), MOTCUA_ROLES: 'api' },
+    });
+    started.push(running(`api ${i}`, api, api.nodePid));
+    urls.push(api.baseUrl);
+  }
+  return urls;
+}
+
+async function journey(settings: Settings, shape: JourneyShape): Promise<JourneyResult> {
   const data = tempDataDir();
-  const loadStart = load1();
-  log('journey: starting the server (all roles, SQLite, fresh data dir)');
-  const server = await startServer({ dataDir: data.dir, env: RUN_ENV });
+  const database = shape === 'single' ? undefined : await benchDatabase(settings, 'journey');
+  const started: Running[] = [];
   try {
-    const cpuBefore = cpuSeconds(server.nodePid);
+    log(`journey (${shape}): ${SHAPE_LABELS[shape]}, fresh data dir${database ? ' and database' : ''}`);
+    const urls = await startShape(shape, settings, data.dir, database?.url, started);
+    const mariadb = database ? pidsNamed('mariadbd', 'mysqld') : [];
+    const sample = (): (number | undefined)[] => [
+      ...started.map((proc) => cpuSeconds(proc.pid)),
+      ...mariadb.map((pid) => cpuSeconds(pid)),
+    ];
+    let atStart: (number | undefined)[] | undefined;
+    let atEnd: (number | undefined)[] | undefined;
+    const loadStart = load1();
     log(
-      `journey: driving ${settings.journeyConcurrency} journeys in flight, ${settings.journeyWarmup} s warm-up + ` +
-        `${settings.journeySeconds} s measured`,
+      `journey (${shape}): driving ${settings.journeyConcurrency} journeys in flight over ${urls.length} api ` +
+        `process(es), ${settings.journeyWarmup} s warm-up + ${settings.journeySeconds} s measured`,
     );
     const result = (await runMeasurer(
       join(BENCH_DIR, 'journey-driver.ts'),
       [
         '--base-url',
-        server.baseUrl,
+        urls.join(','),
         '--concurrency',
         String(settings.journeyConcurrency),
         '--warmup',
@@ -128,17 +296,56 @@ async function journey(settings: Settings): Promise<JourneyResult> {
         String(settings.journeySeconds),
       ],
       (settings.journeyWarmup + settings.journeySeconds + 180) * 1000,
-    )) as unknown as JourneyResult;
-    const cpuAfter = cpuSeconds(server.nodePid);
-    if (server.child.exitCode !== null) throw new Error(`the server exited during the run:\n${server.stderr()}`);
+      process.env,
+      (line) => {
+        if (line === 'BENCH_MARK measure-start') atStart = sample();
+        else if (line === 'BENCH_MARK measure-end') atEnd = sample();
+      },
+    )) as unknown as Omit<JourneyResult, 'shape' | 'database' | 'apiProcesses' | 'processes' | 'load'>;
+    for (const proc of started)
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+        throw new Error(`${proc.name} exited during the run:\n${proc.stderr()}`);
+    const used = (index: number): number | undefined => {
+      const before = atStart?.[index];
+      const after = atEnd?.[index];
+      return before !== undefined && after !== undefined ? after - before : undefined;
+    };
+    const processes: JourneyProcess[] = started.map((proc, index) => ({
+      name: proc.name,
+      readyMs: round(proc.readyMs, 0),
+      cpuSeconds: used(index) === undefined ? undefined : round(used(index)!, 2),
+      published: proc.published,
+      troubleLines: proc.troubleCount,
+      // a copy: what the processes log while they shut down afterwards (cancelled gRPC calls) does not count
+      firstTrouble: [...proc.trouble],
+    }));
+    const cpus = started.map((_, index) => used(index));
+    const serverCpu = cpus.every((cpu) => cpu !== undefined)
+      ? cpus.reduce((sum: number, cpu) => sum + cpu!, 0)
+      : undefined;
+    const mariadbCpu = mariadb.length
+      ? mariadb.reduce<number | undefined>((sum, _, i) => {
+          const cpu = used(started.length + i);
+          return sum === undefined || cpu === undefined ? undefined : sum + cpu;
+        }, 0)
+      : undefined;
     return {
       ...result,
-      serverCpuSeconds: cpuBefore !== undefined && cpuAfter !== undefined ? round(cpuAfter - cpuBefore, 1) : undefined,
+      shape,
+      database: database ? 'mysql' : 'sqlite',
+      apiProcesses: urls.length,
+      processes,
+      serverCpuSeconds: serverCpu === undefined ? undefined : round(serverCpu, 2),
+      cpuMsPerJourney:
+        serverCpu !== undefined && result.completed > 0 ? round((serverCpu * 1000) / result.completed, 1) : undefined,
+      mariadbCpuSeconds: mariadbCpu === undefined ? undefined : round(mariadbCpu, 2),
       load: [loadStart, load1()],
     };
   } finally {
-    await server.stop();
+    // The api processes first (they call the engine), the engine last.
+    for (const proc of [...started].reverse()) await proc.stop();
     data.remove();
+    await database?.drop();
   }
 }
 
@@ -457,8 +664,12 @@ const loadCell = (load: [number, number] | undefined): string =>
 const tableOf = (rows: string[][]): string =>
   [rows[0], rows[0].map(() => '---'), ...rows.slice(1)].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 
+/** A journey row's shape, with the number of api processes when more than one. */
+const shapeCell = (j: JourneyResult): string => (j.apiProcesses > 1 ? `${j.shape} ×${j.apiProcesses} api` : j.shape);
+
 interface Outcome {
-  journey?: JourneyResult | { error: string };
+  /** one run per journey shape */
+  journey?: JourneyRun[];
   tracking?: TrackingResult | { error: string };
   inbox: (InboxResult | { database: string; error: string })[];
   startup?: StartupResult | { error: string };
@@ -476,14 +687,20 @@ const failed = (value: unknown): value is { error: string } =>
 
 function targets(outcome: Outcome): Target[] {
   const list: Target[] = [];
-  const j = outcome.journey;
-  if (j)
+  for (const j of outcome.journey ?? [])
     list.push(
       failed(j)
-        ? { item: 'full dossier journey', measured: `failed: ${j.error.split('\n')[0]}`, target: '≥ 100/s', met: false }
+        ? {
+            item: `full dossier journey (${j.shape})`,
+            measured: `failed: ${j.error.split('\n')[0]}`,
+            target: '≥ 100 journeys/s',
+            met: false,
+          }
         : {
-            item: `full dossier journey (${j.concurrency} in flight)`,
-            measured: `${fmt(j.journeysPerSecond, 2)} journeys/s (p50 ${fmt(j.p50Ms, 0)} ms, p95 ${fmt(j.p95Ms, 0)} ms)`,
+            item: `full dossier journey, ${shapeCell(j)} (${j.concurrency} in flight)`,
+            measured:
+              `${fmt(j.journeysPerSecond, 2)} journeys/s (p50 ${fmt(j.p50Ms, 0)} ms, p95 ${fmt(j.p95Ms, 0)} ms; ` +
+              `${fmt(j.cpuMsPerJourney, 0)} ms server CPU per journey)`,
             target: '≥ 100 journeys/s',
             met: j.journeysPerSecond >= 100 && j.errors === 0,
           },
@@ -615,14 +832,19 @@ const PHASE_HEADER = [
 
 function details(outcome: Outcome, settings: Settings): string {
   const parts: string[] = [];
-  const j = outcome.journey;
-  if (j && !failed(j)) {
+  const journeys = (outcome.journey ?? []).filter((run): run is JourneyResult => !failed(run));
+  if (journeys.length) {
+    const j0 = journeys[0];
     parts.push(
-      `**Journey** (household business registration ${'1.001612'}, SQLite, all roles in one process; ` +
-        `${j.concurrency} journeys in flight, ${settings.journeyWarmup} s warm-up + ${settings.journeySeconds} s measured):`,
+      `**Journey** (household business registration ${HOUSEHOLD_BUSINESS}; ${j0.concurrency} journeys in flight, ` +
+        `${settings.journeyWarmup} s warm-up + ${settings.journeySeconds} s measured; CPU over the measured window; ` +
+        `server CPU ms/journey = all server processes' CPU / journeys completed; MariaDB CPU = the whole MariaDB ` +
+        `server's, whatever else it served meanwhile):`,
       '',
       tableOf([
         [
+          'shape',
+          'processes',
           'journeys/s',
           'completed',
           'p50 ms',
@@ -631,10 +853,15 @@ function details(outcome: Outcome, settings: Settings): string {
           'max ms',
           'errors',
           'HTTP requests',
+          'CPU s per process',
           'server CPU s',
+          'server CPU ms/journey',
+          'MariaDB CPU s',
           'load 1m',
         ],
-        [
+        ...journeys.map((j) => [
+          shapeCell(j),
+          SHAPE_LABELS[j.shape] + (j.apiProcesses > 1 ? ` (${j.apiProcesses} api processes)` : ''),
           fmt(j.journeysPerSecond, 2),
           String(j.completed),
           fmt(j.p50Ms, 0),
@@ -643,17 +870,38 @@ function details(outcome: Outcome, settings: Settings): string {
           fmt(j.maxMs, 0),
           `${j.errors}${j.timedOut ? ` (${j.timedOut} timed out)` : ''}`,
           String(j.httpRequests),
+          j.processes.map((p) => `${p.name} ${fmt(p.cpuSeconds)}`).join(', '),
           fmt(j.serverCpuSeconds),
+          fmt(j.cpuMsPerJourney, 0),
+          fmt(j.mariadbCpuSeconds),
           loadCell(j.load),
-        ],
+        ]),
       ]),
       '',
-      `Median stage times (ms): submit answered ${fmt(j.stagesP50Ms.submit, 0)}; → desk receipt completed ` +
-        `${fmt(j.stagesP50Ms.toDeskDone, 0)}; → appraisal completed ${fmt(j.stagesP50Ms.toAppraisalDone, 0)}; → approval ` +
-        `completed ${fmt(j.stagesP50Ms.toApprovalDone, 0)}; → status 10 seen ${fmt(j.stagesP50Ms.toReturned, 0)}.` +
-        (j.firstErrors.length
-          ? ` First errors: ${j.firstErrors.map((e) => `\`${e.replace(/`/g, "'")}\``).join('; ')}`
-          : ''),
+      ...journeys.flatMap((j) => [
+        `- ${shapeCell(j)}: median stage times (ms): submit answered ${fmt(j.stagesP50Ms.submit, 0)}; → desk receipt ` +
+          `completed ${fmt(j.stagesP50Ms.toDeskDone, 0)}; → appraisal completed ` +
+          `${fmt(j.stagesP50Ms.toAppraisalDone, 0)}; → approval completed ${fmt(j.stagesP50Ms.toApprovalDone, 0)}; → ` +
+          `status 10 seen ${fmt(j.stagesP50Ms.toReturned, 0)}. Ready after ` +
+          `${j.processes.map((p) => `${p.name} ${fmt(p.readyMs / 1000, 1)} s`).join(', ')}; reference bundles ` +
+          `published by ${
+            j.processes
+              .filter((p) => p.published > 0)
+              .map((p) => `${p.name} (${p.published})`)
+              .join(', ') || 'none'
+          }.` +
+          (j.firstErrors.length
+            ? ` First errors: ${j.firstErrors.map((e) => `\`${e.replace(/`/g, "'")}\``).join('; ')}`
+            : '') +
+          j.processes
+            .filter((p) => p.troubleLines > 0)
+            .map(
+              (p) =>
+                ` ${p.name} logged ${p.troubleLines} error/warning line(s), first: ` +
+                p.firstTrouble.map((line) => `\`${line.replace(/`/g, "'")}\``).join('; '),
+            )
+            .join(''),
+      ]),
       '',
     );
   }
@@ -785,8 +1033,13 @@ async function formatResults(): Promise<void> {
 
 const USAGE = `usage: npm run bench:server -- [--scenarios journey,tracking,inbox,startup] [--inbox-databases sqlite,mysql]
   [--mysql-url mysql://root@127.0.0.1:3306] [--journey-concurrency 20] [--journey-warmup 10] [--journey-seconds 30]
+  [--journey-shapes single,split] [--api-processes 1]
   [--dossiers 1000000] [--tasks 100000] [--connections 8] [--warmup 3] [--seconds 10] [--rounds 2]
   [--tracking-rate 100] [--inbox-rate 20] [--warm-starts 3] [--idle-seconds 10] [--no-results]
+journey shapes: single = every role in one process on SQLite (npm start); single-mysql = the same on MariaDB;
+  split = engine + workers in one process, the api in another, on MariaDB (production's shape, the embedded engine
+  standing in for Zeebe); split3 = the standalone engine, the workers and the api in three processes, on MariaDB.
+  --api-processes N: N api processes in the split shapes, the journey driver spreading its requests over them.
 `;
 
 function parseSettings(flags: Record<string, string>): Settings {
@@ -806,6 +1059,8 @@ function parseSettings(flags: Record<string, string>): Settings {
     scenarios: list('scenarios', SCENARIOS, [...SCENARIOS]),
     inboxDatabases: list('inbox-databases', ['sqlite', 'mysql'] as const, ['sqlite', 'mysql']),
     mysqlUrl: mysqlUrl.replace(/\/$/, ''),
+    journeyShapes: list('journey-shapes', JOURNEY_SHAPES, ['single', 'split']),
+    apiProcesses: Math.max(1, Math.round(numberFlag(flags, 'api-processes', 1))),
     journeyConcurrency: numberFlag(flags, 'journey-concurrency', 20),
     journeyWarmup: numberFlag(flags, 'journey-warmup', 10),
     journeySeconds: numberFlag(flags, 'journey-seconds', 30),
@@ -849,7 +1104,13 @@ async function main(): Promise<void> {
       const result = await attempt(`inbox (${database})`, () => inbox(settings, database));
       outcome.inbox.push(failed(result) ? { database, error: result.error } : result);
     }
-  if (settings.scenarios.includes('journey')) outcome.journey = await attempt('journey', () => journey(settings));
+  if (settings.scenarios.includes('journey')) {
+    outcome.journey = [];
+    for (const shape of settings.journeyShapes) {
+      const result = await attempt(`journey (${shape})`, () => journey(settings, shape));
+      outcome.journey.push(failed(result) ? { shape, error: result.error } : result);
+    }
+  }
   if (settings.scenarios.includes('startup')) outcome.startup = await attempt('startup', () => startup(settings));
   const loadEnd = os.loadavg();
   const elapsed = (Date.now() - started.getTime()) / 1000;
