@@ -22,6 +22,7 @@ import { StalledJobsApiModule, StalledJobsModule } from './stalled-jobs/stalled-
 import { TaskBridgeModule, TasksModule } from './tasks/tasks.module.ts';
 import { DossiersApiModule } from './dossiers/dossiers-api.module.ts';
 import { DossiersCoreModule } from './dossiers/dossiers-core.module.ts';
+import { AttachmentStorage } from './dossiers/attachment-storage.ts';
 import { DossierWorkersModule } from './workers/dossier-workers.module.ts';
 import { CalendarApiModule, CalendarModule } from './calendar/calendar.module.ts';
 
@@ -29,6 +30,8 @@ export interface AppContext {
   config: MotcuaConfig;
   dataSource: DataSource;
   zeebe: ZeebeGrpcClient;
+  /** The dossier files store (filesystem or S3), opened by startServer. */
+  files: AttachmentStorage;
   readiness: Readiness;
   /** Where startup messages go (npm start: stderr); inject with @Inject(LOG). */
   log?: Log;
@@ -75,10 +78,11 @@ export class AppModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: ZEEBE, useValue: context.zeebe },
+        { provide: AttachmentStorage, useValue: context.files },
         { provide: Readiness, useValue: context.readiness },
         { provide: LOG, useValue: context.log ?? (() => undefined) },
       ],
-      exports: [CONFIG, ZEEBE, Readiness, LOG],
+      exports: [CONFIG, ZEEBE, AttachmentStorage, Readiness, LOG],
     };
   }
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { MotcuaConfig } from './config/config.ts';
 import { openDatabase } from './database/data-source.ts';
 import { AppModule } from './app.module.ts';
+import { openAttachmentStorage } from './dossiers/storage-backends.ts';
 import { Readiness } from './health/readiness.ts';
 import { createZeebeClient } from './zeebe/zeebe.ts';
 
@@ -54,12 +55,15 @@ export async function startServer(
     });
     const zeebe = createZeebeClient(config, enginePort);
     closers.push(() => zeebe.close(2_000).then(() => undefined));
+    const files = await openAttachmentStorage(config.files);
+    closers.push(() => files.close());
     const readiness = new Readiness();
     readiness.register('database', async () => (await dataSource.query('SELECT 1 AS ok')).length === 1);
     readiness.register('engine', async () => (await zeebe.topology()).brokers.length > 0);
+    readiness.register('files', () => files.check());
 
     const app: INestApplication = await NestFactory.create(
-      AppModule.forRoles({ config, dataSource, zeebe, readiness, log }),
+      AppModule.forRoles({ config, dataSource, zeebe, files, readiness, log }),
       {
         logger: ['error', 'warn'],
         abortOnError: false,

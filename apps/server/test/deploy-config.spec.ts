@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { CamundaEnvironmentVariableDictionary } from '@camunda8/sdk/dist/lib/Configuration.js';
 import { ConfigError, loadConfig, VARIABLES } from '../src/config/config.ts';
-import type { MotcuaConfig } from '../src/config/config.ts';
+import type { MotcuaConfig, S3FilesConfig } from '../src/config/config.ts';
 
 /**
  * The production shape in deploy/ (docker compose, Dockerfile, Helm values) checked statically
@@ -198,17 +198,33 @@ describe('deploy/: the production shape matches the config module', () => {
       });
     }
 
-    it('shares the dossier files between api and workers on one volume under the data dir, nothing else', () => {
-      const filesDir = `${configOf(containerEnv('api'), 'api').dataDir}/files`;
+    it('keeps the dossier files in the bucket minio-init creates, with the key it creates; no shared volume', () => {
+      const init = environmentOf(services(base)['minio-init'], 'minio-init');
       for (const name of ['api', 'workers']) {
+        const config = configOf(containerEnv(name), name);
+        expect(config.files.type, `${name}: files in the object store`).to.equal('s3');
+        const files = config.files as S3FilesConfig;
+        const endpoint = new URL(files.endpoint);
+        expect(endpoint.hostname).to.equal('minio');
+        expect(endpoint.port).to.equal('9000');
+        expect(files.bucket).to.equal(init.FILES_BUCKET);
+        expect(files.credentials?.accessKeyId).to.equal(init.FILES_ACCESS_KEY_ID);
+        expect(files.credentials?.secretAccessKey).to.equal(init.FILES_SECRET_ACCESS_KEY);
+        expect(files.credentials?.accessKeyId, 'a key of its own, not the MinIO root account').not.to.equal(
+          init.MINIO_ROOT_USER,
+        );
         const service = services(base)[name];
-        expect(service.volumes, name).to.deep.equal([`motcua-files:${filesDir}`]);
+        expect(service, `${name}: no shared volume`).not.to.have.property('volumes');
         const tmpfs = (service.tmpfs as string[]).map((mount) => mount.split(':')[0]);
-        expect(tmpfs, `${name}: the data dir itself is private scratch`).to.deep.equal([
-          configOf(containerEnv(name), name).dataDir,
-        ]);
+        expect(tmpfs, `${name}: the data dir itself is private scratch`).to.deep.equal([config.dataDir]);
       }
-      expect(base.volumes).to.have.property('motcua-files');
+      const command = String((services(base)['minio-init'].command as string[]).join(' '));
+      expect(command).to.contain('mc admin user add store "$FILES_ACCESS_KEY_ID" "$FILES_SECRET_ACCESS_KEY"');
+      expect(command).to.contain('mc admin policy attach store motcua-files --user "$FILES_ACCESS_KEY_ID"');
+      expect((services(base).api.depends_on as Record<string, { condition: string }>)['minio-init'].condition).to.equal(
+        'service_completed_successfully',
+      );
+      expect(base.volumes).not.to.have.property('motcua-files');
     });
 
     it('signs with keys from Docker secrets when docker-compose.signing.yml is added', () => {
@@ -351,6 +367,7 @@ describe('deploy/: the production shape matches the config module', () => {
           expect(config.zeebe.embedded).to.equal(false);
           expect(config.database.type).to.equal('mysql');
           expect(config.demoSeed, 'no demo users in production').to.equal(false);
+          expect(config.files.type, 'files in the S3 bucket, shared by every pod').to.equal('s3');
           expect((values[role] as Tree).replicas)
             .to.be.a('number')
             .and.at.least(1);
@@ -365,7 +382,11 @@ describe('deploy/: the production shape matches the config module', () => {
           expect(urlPassword(String(value)), `${name} carries a password: put it in secretEnv`).to.equal(undefined);
         }
       }
-      expect(secretEnv.map((entry) => entry.name)).to.include('DATABASE_URL');
+      expect(secretEnv.map((entry) => entry.name)).to.include.members([
+        'DATABASE_URL',
+        'MOTCUA_FILES_S3_ACCESS_KEY_ID',
+        'MOTCUA_FILES_S3_SECRET_ACCESS_KEY',
+      ]);
       for (const entry of secretEnv) expect(entry).to.include.all.keys('name', 'secretName', 'key', 'example');
     });
 

@@ -20,6 +20,8 @@ export interface MotcuaConfig {
   smtp: { url?: string; from: string };
   tracking: { ratePerMinute: number };
   uploads: { maxBytes: number };
+  /** Where dossier files live: `<data dir>/files` (embedded default), or an S3-compatible bucket. */
+  files: FilesConfig;
   signing: { keyPath?: string; certPath?: string; chainPaths: string[] };
   sessionTtlHours: number;
   publicBaseUrl: string;
@@ -34,6 +36,28 @@ export interface MotcuaConfig {
   /** The motcua.* job workers: how long a worker holds an activated job before Zeebe may hand it out again. */
   workers: { jobTimeoutMs: number };
 }
+
+/** Dossier files on the local filesystem, under `root`. */
+export interface FilesystemFilesConfig {
+  type: 'filesystem';
+  root: string;
+}
+
+/**
+ * Dossier files in an S3-compatible bucket. `credentials` absent = the AWS SDK's default chain (AWS_* variables,
+ * web identity, instance role); its `secretAccessKey` is not enumerable, so logging or serialising the config does not
+ * show it.
+ */
+export interface S3FilesConfig {
+  type: 's3';
+  endpoint: string;
+  bucket: string;
+  region: string;
+  forcePathStyle: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export type FilesConfig = FilesystemFilesConfig | S3FilesConfig;
 
 /** One documented variable: its name, default and what it means (the README table is checked against this list). */
 export interface VariableSpec {
@@ -80,6 +104,32 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: 'dossier tracking lookups allowed per client address per minute',
   },
   { name: 'MOTCUA_UPLOAD_MAX_BYTES', default: '10485760', description: 'largest accepted attachment (bytes)' },
+  {
+    name: 'MOTCUA_FILES_S3_ENDPOINT',
+    default: '(unset: files under the data dir)',
+    description: 'http(s)://host:port of an S3-compatible store for dossier files (attachments, signed results)',
+  },
+  {
+    name: 'MOTCUA_FILES_S3_BUCKET',
+    default: 'motcua-files',
+    description: 'bucket of the dossier files (private; it must exist)',
+  },
+  { name: 'MOTCUA_FILES_S3_REGION', default: 'us-east-1', description: 'region of the S3 endpoint' },
+  {
+    name: 'MOTCUA_FILES_S3_ACCESS_KEY_ID',
+    default: '(unset: the AWS SDK default credential chain)',
+    description: 'access key of the files store (with MOTCUA_FILES_S3_SECRET_ACCESS_KEY)',
+  },
+  {
+    name: 'MOTCUA_FILES_S3_SECRET_ACCESS_KEY',
+    default: '(unset)',
+    description: 'secret key matching MOTCUA_FILES_S3_ACCESS_KEY_ID (a secret: never logged)',
+  },
+  {
+    name: 'MOTCUA_FILES_S3_FORCE_PATH_STYLE',
+    default: 'true',
+    description: 'address the bucket as host/bucket (MinIO and most self-hosted stores); false = bucket.host',
+  },
   {
     name: 'MOTCUA_SIGNING_KEY',
     default: '(unset: a local test CA and keys under the data dir)',
@@ -182,6 +232,69 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+const S3_VARIABLES = [
+  'MOTCUA_FILES_S3_BUCKET',
+  'MOTCUA_FILES_S3_REGION',
+  'MOTCUA_FILES_S3_ACCESS_KEY_ID',
+  'MOTCUA_FILES_S3_SECRET_ACCESS_KEY',
+  'MOTCUA_FILES_S3_FORCE_PATH_STYLE',
+];
+
+/** The MOTCUA_FILES_S3_* settings: the filesystem under the data dir unless an endpoint is given. No message quotes a key. */
+function files(env: Env, dataDir: string): FilesConfig {
+  const endpointText = url(env, 'MOTCUA_FILES_S3_ENDPOINT', ['http:', 'https:']);
+  if (endpointText === undefined) {
+    const stray = S3_VARIABLES.filter((name) => env[name]);
+    if (stray.length > 0) {
+      throw new ConfigError(
+        `${stray.join(', ')} set without MOTCUA_FILES_S3_ENDPOINT: set the endpoint to keep files in S3, or unset them to keep files under the data dir`,
+      );
+    }
+    return { type: 'filesystem', root: resolve(dataDir, 'files') };
+  }
+  const endpoint = new URL(endpointText);
+  if (endpoint.username || endpoint.password) {
+    throw new ConfigError(
+      'MOTCUA_FILES_S3_ENDPOINT must not carry credentials: use MOTCUA_FILES_S3_ACCESS_KEY_ID and MOTCUA_FILES_S3_SECRET_ACCESS_KEY',
+    );
+  }
+  if (endpoint.pathname !== '/' || endpoint.search || endpoint.hash) {
+    throw new ConfigError(
+      `MOTCUA_FILES_S3_ENDPOINT='${endpointText}' is not valid: expected http(s)://host[:port] only (the bucket goes in MOTCUA_FILES_S3_BUCKET)`,
+    );
+  }
+  const bucket = env.MOTCUA_FILES_S3_BUCKET || 'motcua-files';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(
+      `MOTCUA_FILES_S3_BUCKET='${bucket}' is not valid: expected 3 to 63 lower-case letters, digits, dots and hyphens`,
+    );
+  }
+  const region = env.MOTCUA_FILES_S3_REGION || 'us-east-1';
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) {
+    throw new ConfigError(`MOTCUA_FILES_S3_REGION='${region}' is not valid: expected a region name such as us-east-1`);
+  }
+  const accessKeyId = env.MOTCUA_FILES_S3_ACCESS_KEY_ID ?? '';
+  const secretAccessKey = env.MOTCUA_FILES_S3_SECRET_ACCESS_KEY ?? '';
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError(
+      'MOTCUA_FILES_S3_ACCESS_KEY_ID and MOTCUA_FILES_S3_SECRET_ACCESS_KEY must be set together (or neither, for the AWS SDK default credential chain)',
+    );
+  }
+  let credentials: S3FilesConfig['credentials'];
+  if (accessKeyId) {
+    credentials = { accessKeyId } as NonNullable<S3FilesConfig['credentials']>;
+    Object.defineProperty(credentials, 'secretAccessKey', { value: secretAccessKey, enumerable: false });
+  }
+  return {
+    type: 's3',
+    endpoint: endpoint.origin,
+    bucket,
+    region,
+    forcePathStyle: boolean(env, 'MOTCUA_FILES_S3_FORCE_PATH_STYLE', true),
+    ...(credentials ? { credentials } : {}),
+  };
+}
+
 /** Reads and validates the environment; throws ConfigError listing the first problem found. */
 export function loadConfig(env: Env = process.env): MotcuaConfig {
   const known = new Set(VARIABLES.map((variable) => variable.name));
@@ -247,6 +360,7 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
     },
     tracking: { ratePerMinute: integer(env, 'MOTCUA_TRACKING_RATE_PER_MINUTE', 20, 1, 10_000_000) },
     uploads: { maxBytes: integer(env, 'MOTCUA_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
+    files: files(env, dataDir),
     signing: {
       keyPath: env.MOTCUA_SIGNING_KEY ? resolve(env.MOTCUA_SIGNING_KEY) : undefined,
       certPath: env.MOTCUA_SIGNING_CERT ? resolve(env.MOTCUA_SIGNING_CERT) : undefined,

@@ -18,7 +18,6 @@ import { Notification } from '../notifications/notification.entity.ts';
 import { Group } from '../users/group.entity.ts';
 import { User } from '../users/user.entity.ts';
 import { UsersService } from '../users/users.service.ts';
-import { AttachmentStorage } from './attachment-storage.ts';
 import { CalendarSource } from './calendar-source.ts';
 import { DossierEvent } from './dossier-event.entity.ts';
 import { DossierLifecycleService } from './dossier-lifecycle.service.ts';
@@ -26,6 +25,7 @@ import { DossierPause } from './dossier-pause.entity.ts';
 import { DossierStatus } from './dossier-status.ts';
 import { Dossier } from './dossier.entity.ts';
 import { partialEntity } from './partial-entity.ts';
+import { openAttachmentStorage } from './storage-backends.ts';
 
 const COMMUNE = '000.00.12.H10';
 
@@ -130,7 +130,7 @@ async function givenADossier(dataSource: DataSource, dataDir: string) {
     catalogue,
     new CalendarSource(),
     new UsersService(dataSource.getRepository(User), dataSource.getRepository(Group), dataSource.getRepository(Agency)),
-    new AttachmentStorage(config),
+    await openAttachmentStorage(config.files),
     config,
   );
   return { lifecycle, dossierId };

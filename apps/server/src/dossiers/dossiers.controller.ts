@@ -14,6 +14,8 @@ import {
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Public, Roles } from '../auth/auth.decorators.ts';
 import { clientIp } from '../auth/cookies.ts';
 import { CurrentUser } from '../auth/current-user.decorator.ts';
@@ -39,6 +41,14 @@ export function contentDisposition(fileName: string, disposition: 'attachment' |
     .replace(/Đ/g, 'D')
     .replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
+ * Streams a stored file as the body of a response whose status and headers are set. A failure after the headers (the
+ * store or the client broke off) can only cut the connection, which pipeline does: the client sees a short body.
+ */
+async function sendStream(stream: Readable, response: Response): Promise<void> {
+  await pipeline(stream, response).catch(() => undefined);
 }
 
 /** The citizen's dossier API (issue 3, item 6). */
@@ -152,18 +162,16 @@ export class DossiersController {
     @Param('id') id: string,
     @Res() response: Response,
   ): Promise<void> {
-    const { fileName, bytes, sha256 } = await this.dossiers.result(user, id);
-    response
-      .status(200)
-      .set({
-        'Content-Type': 'application/pdf',
-        'Content-Disposition': contentDisposition(fileName),
-        'Content-Length': String(bytes.length),
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-store',
-        ...(sha256 ? { 'X-Content-SHA256': sha256 } : {}),
-      })
-      .end(bytes);
+    const { fileName, file, sha256 } = await this.dossiers.result(user, id);
+    response.status(200).set({
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': contentDisposition(fileName),
+      'Content-Length': String(file.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+      ...(sha256 ? { 'X-Content-SHA256': sha256 } : {}),
+    });
+    await sendStream(file.stream, response);
   }
 
   /** One attachment of a dossier the user may see, with the media type detected at upload. */
@@ -174,17 +182,15 @@ export class DossiersController {
     @Param('attachmentId') attachmentId: string,
     @Res() response: Response,
   ): Promise<void> {
-    const { attachment, bytes } = await this.dossiers.attachment(user, id, attachmentId);
-    response
-      .status(200)
-      .set({
-        'Content-Type': attachment.mediaType,
-        'Content-Disposition': contentDisposition(attachment.fileName),
-        'Content-Length': String(bytes.length),
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-store',
-      })
-      .end(bytes);
+    const { attachment, file } = await this.dossiers.attachment(user, id, attachmentId);
+    response.status(200).set({
+      'Content-Type': attachment.mediaType,
+      'Content-Disposition': contentDisposition(attachment.fileName),
+      'Content-Length': String(file.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    });
+    await sendStream(file.stream, response);
   }
 
   /**

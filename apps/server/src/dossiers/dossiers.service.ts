@@ -19,7 +19,8 @@ import { TaskJobs } from '../tasks/task-jobs.service.ts';
 import { ZEEBE } from '../zeebe/zeebe.ts';
 import { Attachment } from './attachment.entity.ts';
 import type { AttachmentKind } from './attachment.entity.ts';
-import { AttachmentStorage } from './attachment-storage.ts';
+import { AttachmentStorage, StoredFileMissingError } from './attachment-storage.ts';
+import type { StoredFileStream } from './attachment-storage.ts';
 import { DossierCatalogue } from './dossier-catalogue.ts';
 import type { DossierServiceVersion } from './dossier-catalogue.ts';
 import { DossierEvent } from './dossier-event.entity.ts';
@@ -481,29 +482,48 @@ export class DossiersService {
    * The signed result PDF (status 9 or 10; status 8: the signed form 05), for the applicant or an official of the
    * dossier's agencies.
    */
-  async result(user: AuthenticatedUser, id: string): Promise<{ fileName: string; bytes: Buffer; sha256: string }> {
+  async result(
+    user: AuthenticatedUser,
+    id: string,
+  ): Promise<{ fileName: string; file: StoredFileStream; sha256: string }> {
     const dossier = await this.visible(user, id);
     if (!SIGNED_DOCUMENT_STATUSES.has(dossier.status) || !dossier.resultDocumentPath) {
       throw new DomainError('CONFLICT', 'Hồ sơ chưa có kết quả', 'The dossier has no result yet', {
         status: dossier.status,
       });
     }
-    const bytes = await this.storage.read(dossier.resultDocumentPath);
-    return { fileName: `${dossier.code ?? dossier.id}.pdf`, bytes, sha256: dossier.resultDocumentSha256 ?? '' };
+    const file = await this.openStored(dossier.resultDocumentPath, 'kết quả', 'result document');
+    return { fileName: `${dossier.code ?? dossier.id}.pdf`, file, sha256: dossier.resultDocumentSha256 ?? '' };
   }
 
-  /** Reads an attachment of a dossier the user may see. */
+  /** Opens an attachment of a dossier the user may see. */
   async attachment(
     user: AuthenticatedUser,
     id: string,
     attachmentId: string,
-  ): Promise<{ attachment: Attachment; bytes: Buffer }> {
+  ): Promise<{ attachment: Attachment; file: StoredFileStream }> {
     const dossier = await this.visible(user, id);
     const attachment = await this.dataSource
       .getRepository(Attachment)
       .findOne({ where: { id: attachmentId, dossierId: dossier.id } });
     if (!attachment) throw DomainError.notFound('tệp đính kèm', 'attachment');
-    return { attachment, bytes: await this.storage.read(attachment.storagePath) };
+    return { attachment, file: await this.openStored(attachment.storagePath, 'tệp đính kèm', 'attachment') };
+  }
+
+  /** A stored file for a download; 404 when its row outlived it in the store (any other store failure stays a 500). */
+  private async openStored(path: string, whatVi: string, whatEn: string): Promise<StoredFileStream> {
+    try {
+      return await this.storage.open(path);
+    } catch (error) {
+      if (error instanceof StoredFileMissingError) {
+        throw new DomainError(
+          'NOT_FOUND',
+          `Không tìm thấy nội dung ${whatVi} trong kho lưu trữ tệp`,
+          `The ${whatEn}'s content is missing from the files store`,
+        );
+      }
+      throw error;
+    }
   }
 
   // --- helpers ----------------------------------------------------------------------------------

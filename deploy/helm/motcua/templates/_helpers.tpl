@@ -102,10 +102,6 @@ spec:
           mountPath: {{ $root.Values.env.MOTCUA_DATA_DIR }}
         - name: tmp
           mountPath: /tmp
-        {{- if $root.Values.files.existingClaim }}
-        - name: files
-          mountPath: {{ $root.Values.env.MOTCUA_DATA_DIR }}/files
-        {{- end }}
         {{- if $signing }}
         - name: signing
           mountPath: {{ $root.Values.signing.mountPath }}
@@ -117,11 +113,6 @@ spec:
         sizeLimit: {{ $root.Values.dataDir.sizeLimit }}
     - name: tmp
       emptyDir: {}
-    {{- if $root.Values.files.existingClaim }}
-    - name: files
-      persistentVolumeClaim:
-        claimName: {{ $root.Values.files.existingClaim }}
-    {{- end }}
     {{- if $signing }}
     - name: signing
       secret:
