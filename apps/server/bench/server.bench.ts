@@ -1,7 +1,7 @@
 // `npm run bench:server [-- --scenarios journey,tracking,inbox,startup --no-results …]` (see --help)
 //
-// The server benchmarks of issue 3 (item 11), each against the real server (`apps/server/src/main.ts`, what
-// `npm start` runs) in its own child process, driven by another child process — the journey driver or autocannon —
+// The server benchmarks of issue 3 (item 11), each against the real server (`apps/server/dist/main.js` compiled by
+// scripts/build.js, what `npm start` runs) in its own child process, driven by another child process — the journey driver or autocannon —
 // so the server and the load never share a thread (the machine has 2 cores):
 //   journey   the full dossier journey over HTTP (submit → intake → desk, appraisal, approval by the demo officials
 //             → signed PDF → returned, status 10), per shape: every role in one process on SQLite (`npm start`), and
@@ -32,6 +32,7 @@ import {
 import type { SeedReport } from './seed.ts';
 import {
   BENCH_DIR,
+  buildServer,
   ENGINE_LISTENING,
   HOUSEHOLD_BUSINESS,
   ROOT,
@@ -41,6 +42,7 @@ import {
   cpuSeconds,
   descendants,
   log,
+  npmStartCommand,
   numberFlag,
   onCleanup,
   parseFlags,
@@ -534,23 +536,9 @@ interface StartupResult {
 }
 
 /**
- * The node command `npm start` runs after its prestart build (`node scripts/build.js`), read from package.json so
- * that the benchmark spawns exactly that: `node <flags> apps/server/dist/main.js`, the compiled server.
- */
-function npmStartCommand(): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const words = scripts.start.replace(/^exec\s+/, '').split(/\s+/);
-  if (words[0] !== 'node' || !words.some((word) => word.endsWith('.js')))
-    throw new Error(`unexpected npm start script: ${scripts.start}`);
-  return words.slice(1);
-}
-
-/**
  * Starts the server as `npm start` does (via 'npm': `npm start`, prestart build included; via 'node': its node
- * command, spawned directly) and waits until `GET /api/health` answers 200. The other scenarios keep support.ts's
- * `startServer` (the sources through @swc-node/register).
+ * command, spawned directly) and waits until `GET /api/health` answers 200. The other scenarios start the same
+ * compiled server directly (support.ts `startServer`).
  */
 async function startAsNpmStart(dataDir: string, via: 'npm' | 'node', timeoutMs = 120_000): Promise<ServerUnderTest> {
   const command = npmStartCommand();
@@ -623,8 +611,6 @@ async function startAsNpmStart(dataDir: string, via: 'npm' | 'node', timeoutMs =
 async function startup(settings: Settings): Promise<StartupResult> {
   const data = tempDataDir();
   try {
-    // The compiled tree up to date first, so that the node entry point runs what `npm start` would.
-    execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     log('startup: first start (keys, migrations, bundles, demo users)');
     const first = await startAsNpmStart(data.dir, 'node');
     await first.stop();
@@ -1094,6 +1080,8 @@ async function main(): Promise<void> {
     return;
   }
   const settings = parseSettings(flags);
+  // Every scenario runs the compiled server `npm start` runs: bring it up to date first (incremental).
+  buildServer();
   const started = new Date();
   const loadStart = os.loadavg();
   const outcome: Outcome = { inbox: [] };

@@ -1,13 +1,38 @@
 // Shared pieces of the server benchmark: child processes (the server, the drivers, the load generator), flags,
 // percentiles, /proc readings. Every process the benchmark starts is tracked here and killed at the end.
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
-export const SERVER_MAIN = 'apps/server/src/main.ts';
+/** How the benchmark's own TypeScript children (drivers, the standalone engine) run. */
 export const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
+
+/**
+ * The node command `npm start` runs after its prestart build (`node scripts/build.js`), read from package.json so that
+ * the benchmark runs exactly that: `node <flags> apps/server/dist/main.js`, the compiled server.
+ */
+export function npmStartCommand(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = scripts.start.replace(/^exec\s+/, '').split(/\s+/);
+  if (words[0] !== 'node' || !words.some((word) => word.endsWith('.js')))
+    throw new Error(`unexpected npm start script: ${scripts.start}`);
+  return words.slice(1);
+}
+
+const NPM_START = npmStartCommand();
+/** The compiled server entry point `npm start` runs; `buildServer()` brings it up to date. */
+export const SERVER_MAIN = NPM_START[NPM_START.length - 1];
+const COMPILED_NODE_ARGS = NPM_START.slice(0, -1);
+
+/** Compiles the server as `npm start`'s prestart does (incremental), so SERVER_MAIN is the current code. */
+export function buildServer(): void {
+  execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 /** What a measuring child prints on stdout, once, followed by its JSON result. */
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 export const DEMO_PASSWORD = 'motcua-demo-2025';
@@ -76,7 +101,7 @@ export function removeDirLater(dir: string): () => void {
 
 export function spawnNode(script: string, args: string[], options: SpawnOptions = {}): ChildProcess {
   return track(
-    spawn(process.execPath, [...NODE_ARGS, script, ...args], {
+    spawn(process.execPath, [...(script.endsWith('.ts') ? NODE_ARGS : COMPILED_NODE_ARGS), script, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...options,
@@ -217,8 +242,6 @@ export interface ServerUnderTest {
 export interface ServerOptions {
   dataDir: string;
   env?: Record<string, string>;
-  /** 'node': `node --import … apps/server/src/main.ts` (what `npm start` runs); 'npm': `npm start`. */
-  via?: 'node' | 'npm';
   timeoutMs?: number;
 }
 
@@ -247,22 +270,9 @@ export function serverEnv(dataDir: string, extra: Record<string, string> = {}): 
 export async function startServer(options: ServerOptions): Promise<ServerUnderTest> {
   const env = serverEnv(options.dataDir, options.env);
   const started = performance.now();
-  const child =
-    options.via === 'npm'
-      ? track(spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }))
-      : spawnNode(SERVER_MAIN, [], { env });
+  const child = spawnNode(SERVER_MAIN, [], { env });
   const stderr = tail(child, 8000);
-  const stop = async (): Promise<void> => {
-    // The node process is what has to shut down gracefully (npm may leave before its script): signal it and wait.
-    const nodePid = options.via === 'npm' ? nodeOf(child) : child.pid;
-    if (nodePid && nodePid !== child.pid) {
-      signal(nodePid, 'SIGTERM');
-      const deadline = performance.now() + 15_000;
-      while (alive(nodePid) && performance.now() < deadline) await sleep(50);
-      if (alive(nodePid)) signal(nodePid, 'SIGKILL');
-    }
-    await stopChild(child, 15_000);
-  };
+  const stop = (): Promise<void> => stopChild(child, 15_000);
   try {
     const timeoutMs = options.timeoutMs ?? 120_000;
     const port = await new Promise<number>((resolve, reject) => {
@@ -294,39 +304,13 @@ export async function startServer(options: ServerOptions): Promise<ServerUnderTe
       await sleep(20);
     }
     const readyMs = performance.now() - started;
-    const nodePid = options.via === 'npm' ? nodeOf(child) : child.pid;
+    const nodePid = child.pid;
     if (!nodePid) throw new Error('could not find the node process of the server');
     return { child, baseUrl, readyMs, readyCpuSeconds: cpuSeconds(nodePid), nodePid, stderr, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** The node process that `npm start` runs (npm → sh → node). */
-function nodeOf(npm: ChildProcess): number | undefined {
-  if (!npm.pid) return undefined;
-  // npm runs its script through `sh -c "node … main.ts"`: the process wanted is the one whose program is node.
-  return descendants(npm.pid).find(
-    (candidate) => /(^|\/)node$/.test(candidate.command.split(' ')[0]) && candidate.command.includes(SERVER_MAIN),
-  )?.pid;
 }
 
 // ---- processes of a split server (roles in separate processes) -------------------------------------------------
