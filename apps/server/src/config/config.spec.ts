@@ -17,6 +17,25 @@ describe('the configuration', () => {
     expect(loadConfig({ MOTCUA_WORKER_JOB_TIMEOUT_MS: '' }).workers.jobTimeoutMs).to.equal(60_000);
   });
 
+  it('takes the dossier code pattern from MOTCUA_DOSSIER_CODE_PATTERN and refuses one that cannot keep codes unique', () => {
+    expect(loadConfig({}).dossierCodePattern).to.have.length(5);
+    expect(
+      loadConfig({ MOTCUA_DOSSIER_CODE_PATTERN: '{agency}.{YYYY}{MM}{DD}.{NNNNN}' }).dossierCodePattern,
+    ).to.deep.equal([
+      { field: 'agency' },
+      { literal: '.' },
+      { field: 'YYYY' },
+      { field: 'MM' },
+      { field: 'DD' },
+      { literal: '.' },
+      { sequenceDigits: 5 },
+    ]);
+    expect(() => loadConfig({ MOTCUA_DOSSIER_CODE_PATTERN: '{agency}-{NNNN}' })).to.throw(
+      ConfigError,
+      "MOTCUA_DOSSIER_CODE_PATTERN='{agency}-{NNNN}' is not valid: the code must name the day",
+    );
+  });
+
   it('uses MySQL with DATABASE_URL and the client address without the engine role', () => {
     const config = loadConfig({
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/motcua',

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DOSSIER_CODE_PATTERN, parseDossierCodePattern } from '../dossiers/dossier-code-pattern.ts';
+import type { DossierCodePattern } from '../dossiers/dossier-code-pattern.ts';
 
 /**
  * The one place motcua reads its environment. Every variable is validated at boot; a bad value
@@ -35,6 +37,8 @@ export interface MotcuaConfig {
   tasks: { jobTimeoutMs: number; keepAliveMs: number; backfillMs: number };
   /** The motcua.* job workers: how long a worker holds an activated job before Zeebe may hand it out again. */
   workers: { jobTimeoutMs: number };
+  /** How motcua.intake writes dossier codes (DOMAIN.md "Dossier code": keep the pattern configurable). */
+  dossierCodePattern: DossierCodePattern;
 }
 
 /** Dossier files on the local filesystem, under `root`. */
@@ -168,6 +172,11 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'MOTCUA_WORKER_JOB_TIMEOUT_MS',
     default: '60000',
     description: 'how long a motcua.* job worker holds a job before Zeebe may hand it out again, e.g. after a kill -9',
+  },
+  {
+    name: 'MOTCUA_DOSSIER_CODE_PATTERN',
+    default: '{agency}-{YYMMDD}-{NNNN}',
+    description: 'dossier codes: {agency}, a day ({YYMMDD}, {YYYYMMDD} or {YYYY}/{YY} {MM} {DD}), the daily {NNNN}',
   },
   {
     name: 'MOTCUA_PUBLIC_BASE_URL',
@@ -345,6 +354,12 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
   }
   const workers = { jobTimeoutMs: integer(env, 'MOTCUA_WORKER_JOB_TIMEOUT_MS', 60_000, 1_000, 24 * 3_600_000) };
   const http = { host: env.MOTCUA_HTTP_HOST || '127.0.0.1', port: integer(env, 'MOTCUA_HTTP_PORT', 3000, 0, 65535) };
+  const codePattern = parseDossierCodePattern(env.MOTCUA_DOSSIER_CODE_PATTERN || DEFAULT_DOSSIER_CODE_PATTERN);
+  if ('problems' in codePattern) {
+    throw new ConfigError(
+      `MOTCUA_DOSSIER_CODE_PATTERN='${env.MOTCUA_DOSSIER_CODE_PATTERN}' is not valid: ${codePattern.problems.join('; ')}`,
+    );
+  }
   return {
     roles,
     dataDir,
@@ -374,5 +389,6 @@ export function loadConfig(env: Env = process.env): MotcuaConfig {
     publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || `http://${http.host}:${http.port || 3000}`,
     tasks,
     workers,
+    dossierCodePattern: codePattern.pattern,
   };
 }

@@ -1,14 +1,9 @@
 import { expect } from 'chai';
 import { openTestDatabase, testDatabases } from '../../test/support/databases.ts';
 import { inTransaction } from '../database/transaction.ts';
-import { formatDossierCode, isoInVietnam, nextSequenceNumber, vietnameseDay } from './dossier-code.ts';
+import { isoInVietnam, nextSequenceNumber, vietnameseDay } from './dossier-code.ts';
 
 describe('the dossier code', () => {
-  it('is <agency code>-<YYMMDD>-<NNNN>, with more digits after 9999', () => {
-    expect(formatDossierCode('000.00.12.H10', '260108', 7)).to.equal('000.00.12.H10-260108-0007');
-    expect(formatDossierCode('000.00.12.H10', '260108', 12345)).to.equal('000.00.12.H10-260108-12345');
-  });
-
   it('dates a dossier by its Vietnamese date: 23:30 UTC is already the next day in Hà Nội', () => {
     expect(vietnameseDay(new Date('2026-01-07T16:59:59Z'))).to.equal('260107');
     expect(vietnameseDay(new Date('2026-01-07T17:00:00Z'))).to.equal('260108');

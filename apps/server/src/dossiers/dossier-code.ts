@@ -1,14 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { DossierCodeSequence } from './dossier-code-sequence.entity.ts';
 
-/**
- * The dossier code: `<receiving agency code>-<YYMMDD>-<NNNN>` (Circular 03/2025 as in use, DOMAIN.md "Dossier code"),
- * YYMMDD the Vietnamese date the dossier entered the system, NNNN the agency's daily sequence (more digits after 9999).
- */
-export function formatDossierCode(agencyCode: string, day: string, sequence: number): string {
-  return `${agencyCode}-${day}-${String(sequence).padStart(4, '0')}`;
-}
-
 /** YYMMDD of `at` in Asia/Ho_Chi_Minh (UTC+07:00 all year since 1975). */
 export function vietnameseDay(at: Date): string {
   return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(2, 10).replace(/-/g, '');

@@ -16,7 +16,8 @@ import { Attachment } from './attachment.entity.ts';
 import { CalendarSource } from './calendar-source.ts';
 import { DossierCatalogue } from './dossier-catalogue.ts';
 import type { DossierServiceVersion } from './dossier-catalogue.ts';
-import { formatDossierCode, isoInVietnam, nextSequenceNumber, vietnameseDay } from './dossier-code.ts';
+import { isoInVietnam, nextSequenceNumber, vietnameseDay } from './dossier-code.ts';
+import { formatDossierCode } from './dossier-code-pattern.ts';
 import { appendDossierEvent, findStepEvent } from './dossier-history.ts';
 import { lockDossier } from './dossier-lock.ts';
 import {
@@ -131,7 +132,7 @@ export class DossierLifecycleService {
         throw new DossierStepError(`receiving agency ${dossier.receivingAgencyId} of dossier ${dossier.id} not found`);
       const day = vietnameseDay(dossier.submittedAt);
       const number = await nextSequenceNumber(manager, agency.code, day);
-      const code = formatDossierCode(agency.code, day, number);
+      const code = formatDossierCode(this.config.dossierCodePattern, agency.code, dossier.submittedAt, number);
       await manager.getRepository(Dossier).update({ id: dossier.id }, { code });
       await appendDossierEvent(manager, {
         dossierId: dossier.id,

@@ -14,6 +14,7 @@ import { readReferenceBundle } from '../catalogue/reference-bundles.ts';
 import { ServiceVersion } from '../catalogue/service-version.entity.ts';
 import { Service } from '../catalogue/service.entity.ts';
 import { loadConfig } from '../config/config.ts';
+import type { MotcuaConfig } from '../config/config.ts';
 import { Notification } from '../notifications/notification.entity.ts';
 import { Group } from '../users/group.entity.ts';
 import { User } from '../users/user.entity.ts';
@@ -117,7 +118,10 @@ async function givenADossier(dataSource: DataSource, dataDir: string) {
       submittedAt: new Date('2026-01-07T17:30:00Z'), // 00:30 on 8 January in Hà Nội
     }),
   );
-  const config = loadConfig({ MOTCUA_DATA_DIR: dataDir });
+  return { lifecycle: await lifecycleFor(dataSource, loadConfig({ MOTCUA_DATA_DIR: dataDir })), dossierId };
+}
+
+async function lifecycleFor(dataSource: DataSource, config: MotcuaConfig): Promise<DossierLifecycleService> {
   const catalogue = new CatalogueService(
     dataSource.getRepository(Service),
     dataSource.getRepository(ServiceVersion),
@@ -125,7 +129,7 @@ async function givenADossier(dataSource: DataSource, dataDir: string) {
     undefined as unknown as ZeebeGrpcClient, // only publishing deploys; reading versions needs no engine
     new AuditService(dataSource.getRepository(AuditEntry)),
   );
-  const lifecycle = new DossierLifecycleService(
+  return new DossierLifecycleService(
     dataSource,
     catalogue,
     new CalendarSource(),
@@ -133,7 +137,6 @@ async function givenADossier(dataSource: DataSource, dataDir: string) {
     await openAttachmentStorage(config.files),
     config,
   );
-  return { lifecycle, dossierId };
 }
 
 for (const { name, database, cleanup } of testDatabases()) {
@@ -165,6 +168,17 @@ for (const { name, database, cleanup } of testDatabases()) {
       expect(await events('code-issued')).to.have.length(1);
       expect(await notifications()).to.have.length(1);
       expect((await dossier()).processInstanceKey).to.equal('2251799813685300');
+    });
+
+    it('writes the code by the configured pattern', async () => {
+      const config = loadConfig({
+        MOTCUA_DATA_DIR: dataDir,
+        MOTCUA_DOSSIER_CODE_PATTERN: 'HS.{YYYY}{MM}{DD}.{agency}.{NNNNNN}',
+      });
+      const patterned = await lifecycleFor(dataSource, config);
+      expect(await patterned.issueCode(dossierId, '2251799813685300')).to.deep.equal({
+        dossierCode: `HS.20260108.${COMMUNE}.000001`,
+      });
     });
 
     it('tells a second process instance of the dossier to cancel itself, and an instance of a withdrawn dossier', async () => {
