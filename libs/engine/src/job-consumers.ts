@@ -46,6 +46,14 @@ export class JobConsumerRegistry implements JobConsumers {
     return this.byId.get(id)?.consumer;
   }
 
+  /**
+   * How many job streams of this type are open. A stream gets only jobs that become activatable after it was opened
+   * (as on Zeebe): a client that must not miss one can wait for its stream here, else its backfill poll finds it.
+   */
+  streamsOf(type: string): number {
+    return (this.byType.get(type) ?? []).filter((entry) => entry.consumer.maxJobs === Infinity).length;
+  }
+
   /** Marks the start of a new batch: long polls that took jobs in an earlier batch take no more. */
   nextBatch(): void {
     this.batch++;

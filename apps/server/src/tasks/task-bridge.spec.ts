@@ -11,6 +11,7 @@ import { openTestDatabase, testDatabases } from '../../test/support/databases.ts
 import { Task, TaskCandidateGroup } from './task.entity.ts';
 import { TaskRepository } from './task.repository.ts';
 import { TaskBridge } from './task-bridge.service.ts';
+import { USER_TASK_JOB_TYPE } from './user-task-job.ts';
 import type { TaskBridgeSettings } from './task-bridge.service.ts';
 import { TaskHistory } from './task-history.ts';
 import { TaskJobs } from './task-jobs.service.ts';
@@ -26,6 +27,8 @@ interface Harness {
   client: ZeebeGrpcClient;
   bridge: TaskBridge;
   repository: TaskRepository;
+  /** Starts the bridge and waits until the engine has its job stream (a stream gets only jobs created after it). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,15 @@ async function harness(dataSource: DataSource, clock: Clock, settings: TaskBridg
     client,
     bridge,
     repository,
+    async start() {
+      await bridge.start();
+      // The client's call returns before the gateway has registered the stream: wait for it on the engine side.
+      const deadline = Date.now() + 10_000;
+      while (engine.jobConsumers.streamsOf(USER_TASK_JOB_TYPE) === 0) {
+        if (Date.now() > deadline) throw new Error('the bridge opened no job stream within 10 s');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
     async close() {
       await bridge.stop();
       await client.close(1_000);
@@ -140,7 +152,7 @@ for (const { name, database, cleanup } of testDatabases()) {
     it('opens one task per user-task job with the step name, form, candidate groups, due date and dossier', async () => {
       // given
       test = await harness(dataSource, systemClock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
 
       // when
       const { processInstanceKey, taskKey } = await startInstance(test);
@@ -172,7 +184,7 @@ for (const { name, database, cleanup } of testDatabases()) {
     it('sends the completion with the task output and the process goes on', async () => {
       // given an open task, claimed and completed in the database as the api does
       test = await harness(dataSource, systemClock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const { taskKey } = await startInstance(test);
       const manager = dataSource.manager;
       expect(await test.repository.setAssignee(manager, taskKey, 'user-1', { assigneeId: null })).to.equal(true);
@@ -197,7 +209,7 @@ for (const { name, database, cleanup } of testDatabases()) {
       // given a task whose job nobody keeps alive
       const clock = new ControlledClock(Date.now());
       test = await harness(dataSource, clock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const { taskKey } = await startInstance(test);
       const first = (await test.repository.findById(taskKey))!;
 
@@ -219,7 +231,7 @@ for (const { name, database, cleanup } of testDatabases()) {
       // given a task completed in the database whose CompleteJob never reached Zeebe (the api stopped)
       const clock = new ControlledClock(Date.now());
       test = await harness(dataSource, clock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const { taskKey } = await startInstance(test);
       await test.repository.setAssignee(dataSource.manager, taskKey, 'user-1', { assigneeId: null });
       await test.repository.complete(dataSource.manager, taskKey, 'user-1', { decision: 'refuse' });
@@ -238,7 +250,7 @@ for (const { name, database, cleanup } of testDatabases()) {
     it('resends a completion that Zeebe has not confirmed on its next pass', async () => {
       // given a completed task whose CompleteJob was never sent
       test = await harness(dataSource, systemClock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const { taskKey } = await startInstance(test);
       await test.repository.setAssignee(dataSource.manager, taskKey, 'user-1', { assigneeId: null });
       await test.repository.complete(dataSource.manager, taskKey, 'user-1', { decision: 'supplement' });
@@ -256,7 +268,7 @@ for (const { name, database, cleanup } of testDatabases()) {
       // given
       const clock = new ControlledClock(Date.now());
       test = await harness(dataSource, clock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const { taskKey } = await startInstance(test);
 
       // when the keep-alive pass runs 50 s later, then 30 s more pass on the engine
@@ -278,7 +290,7 @@ for (const { name, database, cleanup } of testDatabases()) {
     it('closes the task as cancelled once the keep-alive timer finds its instance cancelled', async () => {
       // given a short keep-alive period, as a setting
       test = await harness(dataSource, systemClock, { jobTimeoutMs: 1_000, keepAliveMs: 50, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const { processInstanceKey, taskKey } = await startInstance(test);
 
       // when
@@ -299,7 +311,7 @@ for (const { name, database, cleanup } of testDatabases()) {
     it('closes at once the open tasks of an instance its caller cancelled, leaving other instances alone', async () => {
       // given two instances at the appraisal
       test = await harness(dataSource, systemClock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const withdrawn = await startInstance(test);
       const other = await startInstance(test);
 
@@ -318,7 +330,7 @@ for (const { name, database, cleanup } of testDatabases()) {
     it('closes a completed task as cancelled when CompleteJob finds the step gone', async () => {
       // given a task completed in the inbox whose instance was cancelled meanwhile
       test = await harness(dataSource, systemClock, { jobTimeoutMs: 60_000, keepAliveMs: 0, backfillMs: 30_000 });
-      await test.bridge.start();
+      await test.start();
       const { processInstanceKey, taskKey } = await startInstance(test);
       await test.repository.setAssignee(dataSource.manager, taskKey, 'user-1', { assigneeId: null });
       await test.repository.complete(dataSource.manager, taskKey, 'user-1', { decision: 'accept' });

@@ -97,23 +97,6 @@ function activatedJobMessage(job: ActivatedJob): Json {
   };
 }
 
-/**
- * Answers with `grpc-accept-encoding: identity`. The Zeebe client gzips every request (@camunda8/sdk sets
- * grpc.default_compression_algorithm); a gRPC client that learns the server accepts only identity sends the
- * channel's later calls uncompressed. On loopback, compressing and inflating every message only costs CPU on both
- * sides (about 6 % of the server's in a dossier journey). Compressed requests are still accepted.
- */
-const advertiseIdentityEncodingOnly: grpc.ServerInterceptor = (_method, call) =>
-  new grpc.ServerInterceptingCall(
-    call,
-    new grpc.ResponderBuilder()
-      .withSendMetadata((metadata, next) => {
-        metadata.set('grpc-accept-encoding', 'identity');
-        next(metadata);
-      })
-      .build(),
-  );
-
 export interface GatewayOptions {
   host?: string;
   port: number;
@@ -121,10 +104,7 @@ export interface GatewayOptions {
 
 /** Serves Zeebe's gateway protocol (gateway_protocol.Gateway) over gRPC for an engine. */
 export class Gateway {
-  private readonly server = new grpc.Server({
-    'grpc.max_receive_message_length': 16 * 1024 * 1024,
-    interceptors: [advertiseIdentityEncodingOnly],
-  });
+  private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   private readonly openCalls = new Set<grpc.ServerWritableStream<Json, Json>>();
   private boundPort = 0;
   private host = '127.0.0.1';
