@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { DEMO_PASSWORD } from '../src/seed/demo-data.ts';
 import { LOGIN_MAX_FAILURES } from '../src/auth/auth.service.ts';
+import { AuthSession } from '../src/auth/auth-session.entity.ts';
+import { sha256 } from '../src/auth/secrets.ts';
+import { openDatabase } from '../src/database/data-source.ts';
+import { Group } from '../src/users/group.entity.ts';
+import { User } from '../src/users/user.entity.ts';
 import { startTestServer, testServerDatabases } from './support/test-server.ts';
 import type { TestServer } from './support/test-server.ts';
 
@@ -101,6 +106,44 @@ for (const { name, env } of testServerDatabases()) {
         headers: { cookie: first.cookie, 'x-csrf-token': second.csrf },
       });
       expect(response.status).to.equal(403);
+    });
+
+    it('knows an official by their token with agency and every group, and refuses an expired token, deleting it', async () => {
+      // given a specialist who is also in the leaders' group, and a leader
+      const specialist = await server.login('kinhbac.specialist');
+      const leader = await server.login('kinhbac.leader');
+      const database = await openDatabase(server.config.database);
+      try {
+        const user = await database.getRepository(User).findOneOrFail({
+          where: { username: 'kinhbac.specialist' },
+          relations: { groups: true },
+        });
+        const leaders = await database.getRepository(Group).findOneByOrFail({ code: 'leader@000.00.12.H10' });
+        user.groups.push(leaders);
+        await database.getRepository(User).save(user);
+
+        // when
+        const me = await server.request('GET', '/api/auth/me', { token: specialist });
+        await database
+          .createQueryBuilder()
+          .update(AuthSession)
+          .set({ expiresAt: new Date(Date.now() - 1000) })
+          .where('tokenHash = :hash', { hash: sha256(specialist) })
+          .execute();
+        const expired = await server.request('GET', '/api/auth/me', { token: specialist });
+
+        // then
+        expect(me.status).to.equal(200);
+        expect(me.body.user).to.deep.include({
+          agencyCode: '000.00.12.H10',
+          groupCodes: ['leader@000.00.12.H10', 'specialist@000.00.12.H10'],
+        });
+        expect(expired.status).to.equal(401);
+        expect(await database.getRepository(AuthSession).countBy({ tokenHash: sha256(specialist) })).to.equal(0);
+        expect((await server.request('GET', '/api/auth/me', { token: leader })).status).to.equal(200);
+      } finally {
+        await database.destroy();
+      }
     });
 
     it('gives scripted clients a bearer token that works without CSRF and without cookies', async () => {

@@ -1,8 +1,16 @@
 import { QueryFailedError } from 'typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool } from 'mysql2';
 
 export type RawRow = Record<string, unknown>;
+type Row<K extends string> = Record<K, unknown>;
+type ColumnMetadata = NonNullable<ReturnType<EntityMetadata['findColumnWithPropertyName']>>;
+
+/** Entity properties read from a table alias, under `<prefix><property>`, and how to turn raw values into them. */
+export interface Selection<K extends string> {
+  sql: string;
+  hydrate(raw: RawRow): Row<K>;
+}
 /** What a placeholder takes here: no booleans (better-sqlite3 cannot bind them) and no dates (drivers differ). */
 export type SqlValue = string | number | null;
 
@@ -46,4 +54,38 @@ export function preparedSelect(dataSource: DataSource, sql: string): (params: Sq
     };
   }
   return (params) => dataSource.query(sql, params);
+}
+
+export function entityColumn(metadata: EntityMetadata, property: string): ColumnMetadata {
+  const found = metadata.findColumnWithPropertyName(property);
+  if (!found) throw new Error(`${metadata.name} has no column ${property}`);
+  return found;
+}
+
+/**
+ * Selects entity properties of the table aliased `alias` as `<prefix><property>` and converts their raw values as
+ * TypeORM would (dates from SQLite's text, booleans from 0/1, simple-json parsed), without building entities.
+ */
+export function entitySelection<K extends string>(
+  dataSource: DataSource,
+  metadata: EntityMetadata,
+  alias: string,
+  prefix: string,
+  properties: readonly K[],
+): Selection<K> {
+  const driver = dataSource.driver;
+  const columns = properties.map((property) => entityColumn(metadata, property));
+  const names = properties.map((property) => `${prefix}${property}`);
+  return {
+    sql: columns
+      .map((found, index) => `${alias}.${driver.escape(found.databaseName)} AS ${driver.escape(names[index])}`)
+      .join(', '),
+    hydrate: (raw) => {
+      const row = {} as Row<K>;
+      columns.forEach((found, index) => {
+        row[properties[index]] = driver.prepareHydratedValue(raw[names[index]], found);
+      });
+      return row;
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EntityMetadata } from 'typeorm';
 import { timingSafeEqual } from 'node:crypto';
 import type { Localized } from '../catalogue/bundle.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { preparedSelect } from '../database/prepared-select.ts';
-import type { RawRow, SqlValue } from '../database/prepared-select.ts';
+import { entityColumn, entitySelection, preparedSelect } from '../database/prepared-select.ts';
+import type { RawRow, Selection, SqlValue } from '../database/prepared-select.ts';
 import { DossierCatalogue } from './dossier-catalogue.ts';
 import { DossierEvent } from './dossier-event.entity.ts';
 import { DOSSIER_STATUS_NAMES } from './dossier-status.ts';
@@ -50,15 +49,6 @@ const EVENT_COLUMNS = [
   'messageEn',
 ] as const satisfies readonly (keyof DossierEvent)[];
 
-type Row<K extends string> = Record<K, unknown>;
-type ColumnMetadata = NonNullable<ReturnType<EntityMetadata['findColumnWithPropertyName']>>;
-
-/** Entity properties read from a table alias, under `<prefix><property>`, and how to turn raw values into them. */
-interface Selection<K extends string> {
-  sql: string;
-  hydrate(raw: RawRow): Row<K>;
-}
-
 /**
  * Public tracking (`GET /api/track/:code?phone=<last 4 digits>`): one prepared query reads the dossier's tracking
  * columns by its unique code (IDX_dossiers_code) with its public events joined (indexes on dossierId), and the service
@@ -80,10 +70,10 @@ export class DossierTracking {
     const escape = (name: string): string => dataSource.driver.escape(name);
     const dossiers = dataSource.getMetadata(Dossier);
     const events = dataSource.getMetadata(DossierEvent);
-    const d = (property: string): string => `d.${escape(column(dossiers, property).databaseName)}`;
-    const e = (property: string): string => `e.${escape(column(events, property).databaseName)}`;
-    this.dossier = selection(dataSource, dossiers, 'd', '', DOSSIER_COLUMNS);
-    this.event = selection(dataSource, events, 'e', 'event_', EVENT_COLUMNS);
+    const d = (property: string): string => `d.${escape(entityColumn(dossiers, property).databaseName)}`;
+    const e = (property: string): string => `e.${escape(entityColumn(events, property).databaseName)}`;
+    this.dossier = entitySelection(dataSource, dossiers, 'd', '', DOSSIER_COLUMNS);
+    this.event = entitySelection(dataSource, events, 'e', 'event_', EVENT_COLUMNS);
     // Of the applicant, only the phone: JSON_EXTRACT is SQLite's, MySQL's and MariaDB's (MariaDB alone answers the
     // JSON text, "0912…" with its quotes; only the digits are kept below anyway).
     const phone = `JSON_EXTRACT(${d('applicant')}, '$.phone') AS ${escape('applicantPhone')}`;
@@ -152,38 +142,4 @@ export class DossierTracking {
       timeline,
     };
   }
-}
-
-function column(metadata: EntityMetadata, property: string): ColumnMetadata {
-  const found = metadata.findColumnWithPropertyName(property);
-  if (!found) throw new Error(`${metadata.name} has no column ${property}`);
-  return found;
-}
-
-/**
- * Selects entity properties of the table aliased `alias` as `<prefix><property>` and converts their raw values as
- * TypeORM would (dates from SQLite's text, booleans from 0/1, simple-json parsed), without building entities.
- */
-function selection<K extends string>(
-  dataSource: DataSource,
-  metadata: EntityMetadata,
-  alias: string,
-  prefix: string,
-  properties: readonly K[],
-): Selection<K> {
-  const driver = dataSource.driver;
-  const columns = properties.map((property) => column(metadata, property));
-  const names = properties.map((property) => `${prefix}${property}`);
-  return {
-    sql: columns
-      .map((found, index) => `${alias}.${driver.escape(found.databaseName)} AS ${driver.escape(names[index])}`)
-      .join(', '),
-    hydrate: (raw) => {
-      const row = {} as Row<K>;
-      columns.forEach((found, index) => {
-        row[properties[index]] = driver.prepareHydratedValue(raw[names[index]], found);
-      });
-      return row;
-    },
-  };
 }

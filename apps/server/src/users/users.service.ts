@@ -26,21 +26,6 @@ export class UsersService {
     return this.users.findOne({ where: { id }, relations: { groups: true } });
   }
 
-  /** The user as controllers see it, or null when missing or deactivated. */
-  async authenticatedUser(userId: string): Promise<AuthenticatedUser | null> {
-    // Every authenticated request comes here: one query for the user, their groups and their agency's code.
-    const { entities, raw } = await this.users
-      .createQueryBuilder('user')
-      .leftJoinAndSelect('user.groups', 'group')
-      .leftJoin(Agency, 'agency', 'agency.id = user.agencyId')
-      .addSelect('agency.code', 'agencyCode')
-      .where('user.id = :userId', { userId })
-      .getRawAndEntities<{ agencyCode: string | null }>();
-    const user = entities[0];
-    if (!user || !user.active) return null;
-    return this.authenticated(user, raw[0]?.agencyCode ?? null);
-  }
-
   async toAuthenticated(user: User): Promise<AuthenticatedUser> {
     const agency = user.agencyId
       ? await this.agencies.findOne({ where: { id: user.agencyId }, select: { id: true, code: true } })
