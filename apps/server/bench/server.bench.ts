@@ -73,6 +73,7 @@ interface Settings {
   journeyShapes: JourneyShape[];
   apiProcesses: number;
   journeyConcurrency: number;
+  journeyPollMs: number;
   journeyWarmup: number;
   journeySeconds: number;
   dossiers: number;
@@ -292,6 +293,8 @@ async function journey(settings: Settings, shape: JourneyShape): Promise<Journey
         urls.join(','),
         '--concurrency',
         String(settings.journeyConcurrency),
+        '--poll-ms',
+        String(settings.journeyPollMs),
         '--warmup',
         String(settings.journeyWarmup),
         '--seconds',
@@ -1018,7 +1021,7 @@ async function formatResults(): Promise<void> {
 // ---- main -----------------------------------------------------------------------------------------------------
 
 const USAGE = `usage: npm run bench:server -- [--scenarios journey,tracking,inbox,startup] [--inbox-databases sqlite,mysql]
-  [--mysql-url mysql://root@127.0.0.1:3306] [--journey-concurrency 20] [--journey-warmup 10] [--journey-seconds 30]
+  [--mysql-url mysql://root@127.0.0.1:3306] [--journey-concurrency 20] [--journey-poll-ms 25] [--journey-warmup 10] [--journey-seconds 30]
   [--journey-shapes single,split] [--api-processes 1]
   [--dossiers 1000000] [--tasks 100000] [--connections 8] [--warmup 3] [--seconds 10] [--rounds 2]
   [--tracking-rate 100] [--inbox-rate 20] [--warm-starts 3] [--idle-seconds 10] [--no-results]
@@ -1048,6 +1051,7 @@ function parseSettings(flags: Record<string, string>): Settings {
     journeyShapes: list('journey-shapes', JOURNEY_SHAPES, ['single', 'split']),
     apiProcesses: Math.max(1, Math.round(numberFlag(flags, 'api-processes', 1))),
     journeyConcurrency: numberFlag(flags, 'journey-concurrency', 20),
+    journeyPollMs: numberFlag(flags, 'journey-poll-ms', 25),
     journeyWarmup: numberFlag(flags, 'journey-warmup', 10),
     journeySeconds: numberFlag(flags, 'journey-seconds', 30),
     dossiers: numberFlag(flags, 'dossiers', 1_000_000),
