@@ -52,6 +52,18 @@ describe('security by default, over every documented endpoint', function () {
     ]);
   });
 
+  it('names no framework (X-Powered-By) and sends no ETag, on public and authenticated answers', async () => {
+    const token = await server.login('citizen.an');
+    for (const response of [
+      await server.request('GET', '/api/services'),
+      await server.request('GET', '/api/dossiers/mine', { token }),
+    ]) {
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('x-powered-by')).to.equal(null);
+      expect(response.headers.get('etag')).to.equal(null);
+    }
+  });
+
   it('answers 401 to every endpoint not marked @Public() when called without a login', async () => {
     const open: string[] = [];
     for (const { method, path, isPublic } of all) {
