@@ -31,6 +31,7 @@ import {
 } from './seed.ts';
 import type { SeedReport } from './seed.ts';
 import {
+  awaitHealthy,
   BENCH_DIR,
   buildServer,
   ENGINE_LISTENING,
@@ -573,35 +574,7 @@ async function startAsNpmStart(dataDir: string, via: 'npm' | 'node', timeoutMs =
     await stopChild(child, 15_000);
   };
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error(`the server did not listen within ${timeoutMs} ms`)), timeoutMs);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = /motcua api listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${signal ?? code}) before listening:\n${stderr()}`));
-      });
-    });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    for (;;) {
-      const status = await fetch(`${baseUrl}/api/health`).then(
-        (response) => response.body?.cancel().then(() => response.status) ?? response.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (child.exitCode !== null) throw new Error(`the server exited before it was healthy:\n${stderr()}`);
-      if (performance.now() > started + timeoutMs)
-        throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms`);
-      await sleep(20);
-    }
-    const readyMs = performance.now() - started;
+    const { baseUrl, readyMs } = await awaitHealthy(child, stderr, started, timeoutMs);
     const pid = nodePid();
     if (!pid) throw new Error('could not find the node process of the server');
     return { child, baseUrl, readyMs, readyCpuSeconds: cpuSeconds(pid), nodePid: pid, stderr, stop };

@@ -266,6 +266,47 @@ export function serverEnv(dataDir: string, extra: Record<string, string> = {}): 
   };
 }
 
+/**
+ * Waits until a starting server prints its api address and `GET /api/health` answers 200 there (bounded by
+ * `timeoutMs` from `started`); fails as soon as the process exits.
+ */
+export async function awaitHealthy(
+  child: ChildProcess,
+  stderr: () => string,
+  started: number,
+  timeoutMs: number,
+): Promise<{ baseUrl: string; readyMs: number }> {
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not listen within ${timeoutMs} ms`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = API_READY.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${signal ?? code}) before listening:\n${stderr()}`));
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (;;) {
+    const status = await fetch(`${baseUrl}/api/health`).then(
+      (response) => response.body?.cancel().then(() => response.status) ?? response.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    if (child.exitCode !== null) throw new Error(`the server exited before it was healthy:\n${stderr()}`);
+    if (performance.now() > started + timeoutMs)
+      throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+  return { baseUrl, readyMs: performance.now() - started };
+}
+
 /** Starts the server as a child process and waits until `GET /api/health` answers 200 (bounded). */
 export async function startServer(options: ServerOptions): Promise<ServerUnderTest> {
   const env = serverEnv(options.dataDir, options.env);
@@ -274,36 +315,7 @@ export async function startServer(options: ServerOptions): Promise<ServerUnderTe
   const stderr = tail(child, 8000);
   const stop = (): Promise<void> => stopChild(child, 15_000);
   try {
-    const timeoutMs = options.timeoutMs ?? 120_000;
-    const port = await new Promise<number>((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error(`the server did not listen within ${timeoutMs} ms`)), timeoutMs);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = API_READY.exec(text);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${signal ?? code}) before listening:\n${stderr()}`));
-      });
-    });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const deadline = started + timeoutMs;
-    for (;;) {
-      const status = await fetch(`${baseUrl}/api/health`).then(
-        (response) => response.body?.cancel().then(() => response.status) ?? response.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (child.exitCode !== null) throw new Error(`the server exited before it was healthy:\n${stderr()}`);
-      if (performance.now() > deadline) throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms`);
-      await sleep(20);
-    }
-    const readyMs = performance.now() - started;
+    const { baseUrl, readyMs } = await awaitHealthy(child, stderr, started, options.timeoutMs ?? 120_000);
     const nodePid = child.pid;
     if (!nodePid) throw new Error('could not find the node process of the server');
     return { child, baseUrl, readyMs, readyCpuSeconds: cpuSeconds(nodePid), nodePid, stderr, stop };
