@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { insertBareDossiers } from '../../test/support/bare-dossiers.ts';
 import { testDatabases } from '../../test/support/databases.ts';
-import { Dossier } from '../dossiers/dossier.entity.ts';
-import { DossierStatus } from '../dossiers/dossier-status.ts';
 import { dataSourceOptions } from './data-source.ts';
 import { AddDossierEventSeq1795766000000 } from './migrations/1795766000000-add-dossier-event-seq.ts';
 import { MIGRATIONS } from './migrations/index.ts';
@@ -49,7 +47,7 @@ for (const { name, database, cleanup } of testDatabases()) {
       await before.initialize();
       await before.runMigrations({ transaction: 'each' });
       const [first, second, empty] = [randomUUID(), randomUUID(), randomUUID()];
-      await insertDossier(before, first, second, empty);
+      await insertBareDossiers(before, first, second, empty);
       const events: [id: string, dossierId: string, type: string, at: string][] = [
         ['00000000-0000-4000-8000-00000000000c', first, 'c', '2026-01-08 02:00:00.002'],
         ['00000000-0000-4000-8000-00000000000b', first, 'b', '2026-01-08 02:00:00.001'],
@@ -124,7 +122,7 @@ for (const { name, database, cleanup } of testDatabases()) {
       const ids = Array.from({ length: 1_100 }, () => randomUUID());
       for (let start = 0; start < ids.length; start += 250) {
         const chunk = ids.slice(start, start + 250);
-        await insertDossier(before, ...chunk);
+        await insertBareDossiers(before, ...chunk);
         const rows = chunk.flatMap((dossierId) =>
           [3, 2, 1].map((n) => [randomUUID(), dossierId, `step-${n}`, `2026-01-08 02:00:0${n}.000`]),
         );
@@ -155,26 +153,4 @@ for (const { name, database, cleanup } of testDatabases()) {
       expect(table.findColumnByName('seq')?.isNullable).to.equal(false);
     });
   });
-}
-
-async function insertDossier(dataSource: DataSource, ...ids: string[]): Promise<void> {
-  await dataSource.getRepository(Dossier).insert(
-    ids.map((id) => ({
-      id,
-      code: null,
-      serviceVersionId: randomUUID(),
-      serviceCode: 'test',
-      applicantUserId: null,
-      submittedByUserId: randomUUID(),
-      applicant: { name: 'Nguyễn Văn An' },
-      formData: {},
-      channel: 'online',
-      status: DossierStatus.New,
-      agencyId: randomUUID(),
-      receivingAgencyId: randomUUID(),
-      processVariables: {},
-      processInstanceKey: null,
-      submittedAt: new Date('2026-01-07T17:30:00Z'),
-    })) as QueryDeepPartialEntity<Dossier>[],
-  );
 }

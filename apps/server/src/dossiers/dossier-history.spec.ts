@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { insertBareDossiers } from '../../test/support/bare-dossiers.ts';
 import { openTestDatabase, testDatabases } from '../../test/support/databases.ts';
 import { inTransaction, isUniqueViolation } from '../database/transaction.ts';
 import { DossierEvent } from './dossier-event.entity.ts';
 import { appendDossierEvent, isSeqViolation } from './dossier-history.ts';
-import { DossierStatus } from './dossier-status.ts';
-import { Dossier } from './dossier.entity.ts';
 import { partialEntity } from './partial-entity.ts';
 
 const AT = new Date('2026-01-08T02:00:00.123Z');
@@ -19,7 +18,7 @@ for (const { name, database, cleanup } of testDatabases()) {
     let dossierId: string;
     beforeEach(async () => {
       ({ dataSource, drop } = await openTestDatabase(database()));
-      dossierId = await insertDossier(dataSource);
+      [dossierId] = await insertBareDossiers(dataSource);
     });
     afterEach(() => drop());
     after(cleanup);
@@ -42,7 +41,7 @@ for (const { name, database, cleanup } of testDatabases()) {
 
     it('numbers each dossier’s events 1, 2, 3… and reads events of the same millisecond back in append order', async () => {
       // given: another dossier with events of its own in between
-      const other = await insertDossier(dataSource);
+      const [other] = await insertBareDossiers(dataSource);
       const types = Array.from({ length: 12 }, (_, i) => `step-${String.fromCharCode(122 - i)}`); // z, y, x…
 
       // when: twelve events of one millisecond are appended, some in one transaction, some alone
@@ -115,28 +114,4 @@ for (const { name, database, cleanup } of testDatabases()) {
       expect(await history()).to.deep.equal(['1 accepted']);
     });
   });
-}
-
-async function insertDossier(dataSource: DataSource): Promise<string> {
-  const id = randomUUID();
-  await dataSource.getRepository(Dossier).insert(
-    partialEntity<Dossier>({
-      id,
-      code: null,
-      serviceVersionId: randomUUID(),
-      serviceCode: 'test',
-      applicantUserId: null,
-      submittedByUserId: randomUUID(),
-      applicant: { name: 'Nguyễn Văn An' },
-      formData: {},
-      channel: 'online',
-      status: DossierStatus.New,
-      agencyId: randomUUID(),
-      receivingAgencyId: randomUUID(),
-      processVariables: {},
-      processInstanceKey: null,
-      submittedAt: new Date('2026-01-07T17:30:00Z'),
-    }),
-  );
-  return id;
 }
