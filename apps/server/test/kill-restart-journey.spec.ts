@@ -6,10 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD } from '../src/seed/demo-data.ts';
 import { HOUSEHOLD_BUSINESS, KINH_BAC, eventually, householdBusinessForm } from './support/dossier-journey.ts';
-import { testServerDatabases } from './support/test-server.ts';
+import { dropAllTables, testServerDatabases } from './support/test-server.ts';
 
 // Response bodies are whatever JSON the endpoint returns: tests index into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -117,24 +116,6 @@ async function startServerProcess(env: Record<string, string>): Promise<ServerPr
     throw error;
   }
   return server;
-}
-
-/** Empties the shared MySQL/MariaDB test database (as test-server.ts does before and after its suites). */
-async function dropAllTables(url: string): Promise<void> {
-  const dataSource = new DataSource({ type: 'mysql', url });
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    const tables: { name: string }[] = await runner.query(
-      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
-    );
-    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
-    for (const { name } of tables) await runner.query(`DROP TABLE IF EXISTS \`${name}\``);
-    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
 }
 
 /** The open inbox item of `formKey` for the dossier, as `token` sees it (undefined when there is none). */

@@ -293,22 +293,23 @@ export class DossiersService {
   async mine(user: AuthenticatedUser): Promise<DossierSummary[]> {
     const dossiers = await this.dataSource.getRepository(Dossier).find({
       where: { applicantUserId: user.id },
+      // The summary's columns only: no form data or process variables to parse for a list.
+      select: {
+        id: true,
+        code: true,
+        serviceCode: true,
+        serviceVersionId: true,
+        channel: true,
+        status: true,
+        submittedAt: true,
+        dueAt: true,
+        overdue: true,
+      },
       order: { submittedAt: 'DESC' },
       take: 500,
     });
     const names = await this.serviceNames(dossiers);
-    return dossiers.map((dossier) => ({
-      id: dossier.id,
-      code: dossier.code,
-      serviceCode: dossier.serviceCode,
-      serviceName: names.get(dossier.serviceVersionId) ?? null,
-      channel: dossier.channel,
-      status: dossier.status,
-      statusName: DOSSIER_STATUS_NAMES[dossier.status],
-      submittedAt: dossier.submittedAt,
-      dueAt: dossier.dueAt,
-      overdue: dossier.overdue,
-    }));
+    return dossiers.map((dossier) => summaryOf(dossier, names));
   }
 
   /** One dossier for its applicant (public history) or an official of its agencies (full history); 404 otherwise. */
@@ -830,24 +831,15 @@ export class DossiersService {
       return found ? { code: found.code, name: found.nameVi } : null;
     };
     return {
-      id: dossier.id,
-      code: dossier.code,
-      serviceCode: dossier.serviceCode,
-      serviceName: names.get(dossier.serviceVersionId) ?? null,
-      channel: dossier.channel,
-      status: dossier.status,
-      statusName: DOSSIER_STATUS_NAMES[dossier.status],
+      ...summaryOf(dossier, names),
       applicant: dossier.applicant,
       form: dossier.formData,
       agency: agency(dossier.agencyId),
       receivingAgency: agency(dossier.receivingAgencyId),
-      submittedAt: dossier.submittedAt,
       receivedAt: dossier.receivedAt,
-      dueAt: dossier.dueAt,
       finishedAt: dossier.finishedAt,
       returnedAt: dossier.returnedAt,
       withdrawnAt: dossier.withdrawnAt,
-      overdue: dossier.overdue,
       processStarted: dossier.processInstanceKey !== null,
       ...(citizenView ? {} : { processInstanceKey: dossier.processInstanceKey }),
       supplementState: dossier.supplementState,
@@ -870,6 +862,22 @@ export class DossiersService {
       history: events.map((event) => eventView(event, !citizenView)),
     };
   }
+}
+
+/** What a list shows of a dossier (and what its whole view starts with). */
+function summaryOf(dossier: Dossier, names: Map<string, { vi: string; en: string }>): DossierSummary {
+  return {
+    id: dossier.id,
+    code: dossier.code,
+    serviceCode: dossier.serviceCode,
+    serviceName: names.get(dossier.serviceVersionId) ?? null,
+    channel: dossier.channel,
+    status: dossier.status,
+    statusName: DOSSIER_STATUS_NAMES[dossier.status],
+    submittedAt: dossier.submittedAt,
+    dueAt: dossier.dueAt,
+    overdue: dossier.overdue,
+  };
 }
 
 function eventView(event: DossierEvent, withActor: boolean): DossierEventView {

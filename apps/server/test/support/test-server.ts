@@ -116,7 +116,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }
 
 /** Empties a shared MySQL/MariaDB test database (every table, whatever its migration left). */
-async function dropAllTables(url: string): Promise<void> {
+export async function dropAllTables(url: string): Promise<void> {
   const dataSource = new DataSource({ type: 'mysql', url });
   await dataSource.initialize();
   // One connection: FOREIGN_KEY_CHECKS is a session setting.
