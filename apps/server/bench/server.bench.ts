@@ -62,6 +62,7 @@ import {
   track,
 } from './support.ts';
 import type { ServerUnderTest } from './support.ts';
+import { formatResultsFile, npmCommand } from '@motcua/bench-support';
 
 const RESULTS = join(BENCH_DIR, 'RESULTS.md');
 const SCENARIOS = ['journey', 'tracking', 'inbox', 'startup'] as const;
@@ -969,27 +970,11 @@ function machine(loadStart: number[], loadEnd: number[]): string {
   ].join('; ');
 }
 
-function command(argv: string[]): string {
-  const quoted = argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`));
-  return quoted.length ? `npm run bench:server -- ${quoted.join(' ')}` : 'npm run bench:server';
-}
-
 const RESULTS_HEADER = `# motcua server benchmark results
 
 Written by \`npm run bench:server\` (apps/server/bench/server.bench.ts): each run appends a dated section.
 See the end of this file for the latest run.
 `;
-
-async function formatResults(): Promise<void> {
-  try {
-    const prettier = await import('prettier');
-    const options = (await prettier.resolveConfig(RESULTS)) ?? {};
-    const text = readFileSync(RESULTS, 'utf8');
-    writeFileSync(RESULTS, await prettier.format(text, { ...options, filepath: RESULTS }));
-  } catch (error) {
-    log(`could not format ${RESULTS} with prettier: ${(error as Error).message}`);
-  }
-}
 
 // ---- main -----------------------------------------------------------------------------------------------------
 
@@ -1083,7 +1068,7 @@ async function main(): Promise<void> {
   const section = [
     `## ${started.toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
-    `Command: \`${command(argv)}\` (took ${elapsed.toFixed(0)} s)`,
+    `Command: \`${npmCommand('bench:server', argv)}\` (took ${elapsed.toFixed(0)} s)`,
     '',
     `Machine: ${machine(loadStart, loadEnd)}`,
     '',
@@ -1101,7 +1086,7 @@ async function main(): Promise<void> {
   if (!flags['no-results']) {
     if (!existsSync(RESULTS)) writeFileSync(RESULTS, RESULTS_HEADER);
     appendFileSync(RESULTS, `\n${section}`);
-    await formatResults();
+    await formatResultsFile(RESULTS, log);
     log(`appended to ${RESULTS}`);
   }
 }

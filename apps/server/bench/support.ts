@@ -4,6 +4,9 @@ import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, stopChild, tail } from '@motcua/bench-support';
+
+export { cpuSeconds, numberFlag, parseFlags, percentile, round, stopChild, tail } from '@motcua/bench-support';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -42,37 +45,6 @@ export const HOUSEHOLD_BUSINESS = '1.001612';
 export const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function parseFlags(argv: string[]): Record<string, string> {
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'`);
-    const name = arg.slice(2);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) flags[name] = 'true';
-    else {
-      flags[name] = next;
-      i++;
-    }
-  }
-  return flags;
-}
-
-export function numberFlag(flags: Record<string, string>, name: string, fallback: number): number {
-  if (flags[name] === undefined) return fallback;
-  const value = Number(flags[name]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
-  return value;
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index];
-}
-
-export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
-
 // ---- child processes ------------------------------------------------------------------------------------------
 
 const children = new Set<ChildProcess>();
@@ -107,24 +79,6 @@ export function spawnNode(script: string, args: string[], options: SpawnOptions 
       ...options,
     }),
   );
-}
-
-/** A bounded tail of a child's stderr, for error messages. */
-export function tail(child: ChildProcess, limit = 4000): () => string {
-  let text = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    text = (text + chunk.toString()).slice(-limit);
-  });
-  return () => text.trim();
-}
-
-export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
 }
 
 export async function cleanupAll(): Promise<void> {
@@ -170,17 +124,6 @@ export async function runMeasurer(
 }
 
 // ---- /proc ----------------------------------------------------------------------------------------------------
-
-/** CPU seconds (user + system) a live process has used so far (Linux); undefined elsewhere. */
-export function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
 
 /** VmRSS of a process in MiB, from /proc/<pid>/status. */
 export function rssMiB(pid: number): number | undefined {

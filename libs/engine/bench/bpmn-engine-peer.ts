@@ -18,12 +18,11 @@ import {
   closedLoop,
   type LatencyResult,
   type LoadTarget,
-  numberFlag,
   openLoop,
-  parseFlags,
   RESULT_PREFIX,
   type ThroughputResult,
 } from './load.ts';
+import { numberFlag, parseFlags } from '@motcua/bench-support';
 
 const require = createRequire(import.meta.url);
 const BPMN = new URL('./one-task.bpmn', import.meta.url);

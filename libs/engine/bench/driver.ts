@@ -16,12 +16,11 @@ import {
   type Done,
   type LatencyResult,
   type LoadTarget,
-  numberFlag,
   openLoop,
-  parseFlags,
   RESULT_PREFIX,
   type ThroughputResult,
 } from './load.ts';
+import { numberFlag, parseFlags } from '@motcua/bench-support';
 
 const BPMN = fileURLToPath(new URL('./one-task.bpmn', import.meta.url));
 const PROCESS_ID = 'bench-one-task';

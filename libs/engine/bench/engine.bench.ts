@@ -14,7 +14,16 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LatencyResult, ThroughputResult } from './load.ts';
-import { numberFlag, parseFlags, RESULT_PREFIX } from './load.ts';
+import { RESULT_PREFIX } from './load.ts';
+import {
+  cpuSeconds,
+  formatResultsFile,
+  npmCommand,
+  numberFlag,
+  parseFlags,
+  stopChild,
+  tail,
+} from '@motcua/bench-support';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -66,24 +75,6 @@ function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv = proc
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;
-}
-
-/** A bounded tail of a child's stderr, for error messages. */
-function tail(child: ChildProcess, limit = 4000): () => string {
-  let text = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    text = (text + chunk.toString()).slice(-limit);
-  });
-  return () => text.trim();
-}
-
-async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
 }
 
 function cleanupSync(): void {
@@ -139,17 +130,6 @@ async function runMeasurer(script: string, args: string[], timeoutMs: number): P
   const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (!line) throw new Error(`${script} ended (${code}) without a result:\n${stderr()}`);
   return JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>;
-}
-
-/** CPU seconds (user + system) a live child has used so far, from /proc (Linux); undefined elsewhere. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
 }
 
 // ---- runs -----------------------------------------------------------------------------------------------------
@@ -210,7 +190,7 @@ async function runGrpc(
         cpuBefore !== undefined && cpuAfter !== undefined ? Number((cpuAfter - cpuBefore).toFixed(1)) : undefined,
     };
   } finally {
-    await stopChild(server.child);
+    await stopChild(server.child, 5000);
     if (server.dataDir) {
       rmSync(server.dataDir, { recursive: true, force: true });
       tempDirs.delete(server.dataDir);
@@ -384,28 +364,11 @@ function sdkVersion(): string {
   }
 }
 
-function command(argv: string[]): string {
-  const quoted = argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`));
-  return quoted.length ? `npm run bench:engine -- ${quoted.join(' ')}` : 'npm run bench:engine';
-}
-
 const RESULTS_HEADER = `# motcua engine benchmark results
 
 Written by \`npm run bench:engine\` (libs/engine/bench/engine.bench.ts): each run appends a dated section.
 See the end of this file for the latest run.
 `;
-
-/** Keeps RESULTS.md as the repository's `prettier --check .` wants it (tables padded). */
-async function formatResults(): Promise<void> {
-  try {
-    const prettier = await import('prettier');
-    const options = (await prettier.resolveConfig(RESULTS)) ?? {};
-    const text = readFileSync(RESULTS, 'utf8');
-    writeFileSync(RESULTS, await prettier.format(text, { ...options, filepath: RESULTS }));
-  } catch (error) {
-    log(`could not format ${RESULTS} with prettier: ${(error as Error).message}`);
-  }
-}
 
 // ---- main -----------------------------------------------------------------------------------------------------
 
@@ -478,7 +441,7 @@ async function main(): Promise<void> {
   const section = [
     `## ${started.toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
-    `Command: \`${command(argv)}\` (took ${elapsed.toFixed(0)} s)`,
+    `Command: \`${npmCommand('bench:engine', argv)}\` (took ${elapsed.toFixed(0)} s)`,
     '',
     `Machine: ${machine(loadStart, loadEnd)}`,
     '',
@@ -502,7 +465,7 @@ async function main(): Promise<void> {
   if (!flags['no-results']) {
     if (!existsSync(RESULTS)) writeFileSync(RESULTS, RESULTS_HEADER);
     appendFileSync(RESULTS, `\n${section}`);
-    await formatResults();
+    await formatResultsFile(RESULTS, log);
     log(`appended to ${RESULTS}`);
   }
 }

@@ -2,6 +2,7 @@
 // throughput) and an open loop (fixed offered rate, starts on a schedule regardless of completions → latency).
 // A target starts one process instance and calls `done` when that instance has completed.
 import { performance } from 'node:perf_hooks';
+import { percentile, round } from '@motcua/bench-support';
 
 /** Called once per instance: ok=false when starting or completing failed; `at` = completion time if known earlier. */
 export type Done = (ok: boolean, at?: number) => void;
@@ -42,14 +43,6 @@ export interface LatencyResult {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index];
-}
-
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 /** Waits until nothing is in flight, or `timeoutMs` passes. */
 async function drain(inFlight: () => number, timeoutMs: number): Promise<void> {
@@ -221,27 +214,6 @@ export async function openLoop(
     keptUp,
     aborted,
   };
-}
-
-/** Parses `--name value` flags into a record (strings); `--flag` without a value is 'true'. */
-export function parseFlags(argv: string[]): Record<string, string> {
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) continue;
-    const eq = arg.indexOf('=');
-    if (eq > 0) flags[arg.slice(2, eq)] = arg.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[arg.slice(2)] = argv[++i];
-    else flags[arg.slice(2)] = 'true';
-  }
-  return flags;
-}
-
-export function numberFlag(flags: Record<string, string>, name: string, fallback: number): number {
-  if (flags[name] === undefined) return fallback;
-  const value = Number(flags[name]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
-  return value;
 }
 
 /** The line a measuring child prints on stdout; the orchestrator looks for it. */
