@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { insertRows } from '../database/insert.ts';
 import { isUniqueViolation } from '../database/transaction.ts';
 import { DossierEvent } from './dossier-event.entity.ts';
 import type { DossierActorType } from './dossier-event.entity.ts';
@@ -31,8 +32,7 @@ const SEQ_ATTEMPTS = 5;
  * the second, which takes the next number: a failed INSERT undoes only itself on MySQL and SQLite, not the transaction.
  */
 export async function appendDossierEvent(manager: EntityManager, draft: DossierEventDraft): Promise<DossierEvent> {
-  const repository = manager.getRepository(DossierEvent);
-  const event = repository.create({
+  const event = manager.getRepository(DossierEvent).create({
     id: randomUUID(),
     dossierId: draft.dossierId,
     type: draft.type,
@@ -60,13 +60,8 @@ export async function appendDossierEvent(manager: EntityManager, draft: DossierE
   for (let attempt = 1; ; attempt++) {
     event.seq = (await lastSeq(manager, draft.dossierId, locking)) + 1;
     try {
-      // Without TypeORM's read-back of defaulted columns: the event holds every value already.
-      await repository
-        .createQueryBuilder()
-        .insert()
-        .values(partialEntity<DossierEvent>(event))
-        .updateEntity(false)
-        .execute();
+      // The event holds every value already: nothing to read back.
+      await insertRows(manager, DossierEvent, partialEntity<DossierEvent>(event));
       return event;
     } catch (error) {
       if (attempt >= SEQ_ATTEMPTS || !isSeqViolation(error)) throw error;
